@@ -1,0 +1,41 @@
+# Two commands do all the set-up: `make run` and `make test`. Everything else is a step of theirs.
+SHELL := /bin/bash
+RASA_VENV := .venv-rasa
+ACTIONS_VENV := .venv-actions
+RASA_PY := $(RASA_VENV)/bin/python
+ACTIONS_PY := $(ACTIONS_VENV)/bin/python
+
+.PHONY: setup run test index train validate eval bench browser clean
+
+setup: $(RASA_VENV)/.lock.sha256 $(ACTIONS_VENV)/.lock.sha256
+
+$(RASA_VENV)/.lock.sha256: requirements/rasa.lock scripts/venv.sh
+	scripts/venv.sh 3.10 $(RASA_VENV) requirements/rasa.lock
+
+$(ACTIONS_VENV)/.lock.sha256: requirements/actions.lock scripts/venv.sh
+	scripts/venv.sh 3.11 $(ACTIONS_VENV) requirements/actions.lock
+
+browser: ## Debian's Chromium for the browser test (needs root or an existing /usr/bin/chromium)
+	@scripts/ensure_chromium.sh
+
+run: setup
+	$(ACTIONS_PY) scripts/run.py
+
+test: setup browser
+	scripts/test.sh
+
+index: setup
+	$(ACTIONS_PY) -m knowledge_base build
+
+validate: setup
+	$(ACTIONS_PY) -m knowledge_base validate
+	cd bot && ../$(RASA_PY) -m rasa data validate --config ../config.yml --domain domain --data data
+
+eval: index
+	$(ACTIONS_PY) -m knowledge_base eval
+
+bench: setup
+	$(ACTIONS_PY) benchmarks/search_latency.py
+
+clean:
+	rm -rf var models .pytest_cache

@@ -1,0 +1,126 @@
+"""Answering procedure questions from the knowledge base, with follow-ups on the same procedure."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import knowledge_base
+from actions.procedure_text import ProcedureText
+from knowledge_base import KnowledgeBaseError
+from knowledge_base.schema import Faq, Procedure, Record
+from knowledge_base.search import SearchResult
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 3
+# Follow-up intent -> (response, the ProcedureText method that fills its main field).
+DETAILS = {
+    "ask_documents": ("utter_procedure_documents", "documents"),
+    "ask_fee": ("utter_procedure_fee", "fee"),
+    "ask_duration": ("utter_procedure_duration", "duration"),
+    "ask_where": ("utter_procedure_where", "where"),
+    "ask_steps": ("utter_procedure_steps", "steps"),
+    "ask_online": ("utter_procedure_online", "online"),
+}
+
+
+def choose_payload(record_id: str) -> str:
+    return '/choose_procedure{"procedure_id":"%s"}' % record_id
+
+
+def detail_buttons(domain: dict[str, Any]) -> list[dict[str, str]]:
+    return domain["responses"]["utter_detail_buttons"][0]["buttons"]
+
+
+def answer_record(dispatcher: CollectingDispatcher, domain: dict[str, Any], record: Record) -> list[dict]:
+    """Send the short answer for a record; remember it as the procedure under discussion."""
+    text = ProcedureText(domain)
+    if isinstance(record, Faq):
+        dispatcher.utter_message(response="utter_faq_answer", answer=record.answer,
+                                 verification=text.verification(record))
+        return []
+    dispatcher.utter_message(response="utter_procedure_summary", buttons=detail_buttons(domain),
+                             **text.summary(record))
+    return [SlotSet("procedure_id", record.id)]
+
+
+def offer_candidates(dispatcher: CollectingDispatcher, result: SearchResult) -> None:
+    buttons = [{"title": hit.record.title, "payload": choose_payload(hit.record.id)}
+               for hit in result.hits[:CANDIDATES]]
+    dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+
+
+class ActionAnswerProcedure(Action):
+    """A procedure question: the knowledge base decides which record, and how sure it is."""
+
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        kb = knowledge_base()
+        try:
+            chosen = next(tracker.get_latest_entity_values("procedure_id"), None)
+            if chosen:
+                record = kb.get(chosen)
+                if record is None:
+                    dispatcher.utter_message(response="utter_procedure_not_found")
+                    return []
+                return answer_record(dispatcher, domain, record)
+            result = kb.search(tracker.latest_message.get("text") or "")
+        except KnowledgeBaseError:
+            log.exception("knowledge base unavailable")
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        if result.decision == "answer":
+            return answer_record(dispatcher, domain, result.hits[0].record)
+        if result.decision == "clarify":
+            offer_candidates(dispatcher, result)
+            return []
+        dispatcher.utter_message(response="utter_procedure_not_found")
+        return []
+
+
+class ActionAnswerDetail(Action):
+    """A follow-up ("lệ phí bao nhiêu?") about the procedure under discussion, or a new one it names."""
+
+    def name(self) -> str:
+        return "action_answer_detail"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        response, field = DETAILS.get(intent, DETAILS["ask_documents"])
+        kb = knowledge_base()
+        try:
+            procedure, events = self._procedure(kb, tracker)
+        except KnowledgeBaseError:
+            log.exception("knowledge base unavailable")
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        if procedure is None:
+            dispatcher.utter_message(response="utter_ask_which_procedure")
+            return []
+        text = ProcedureText(domain)
+        dispatcher.utter_message(
+            response=response, name=procedure.name, agency=text.agency(procedure), url=text.url(procedure),
+            verification=text.verification(procedure), **{field: getattr(text, field)(procedure)},
+        )
+        return events
+
+    @staticmethod
+    def _procedure(kb, tracker: Tracker) -> tuple[Procedure | None, list[dict]]:
+        """The procedure the message names clearly, else the one under discussion."""
+        text = tracker.latest_message.get("text") or ""
+        if not text.startswith("/"):
+            result = kb.search(text)
+            best = result.best
+            if result.decision == "answer" and best and isinstance(best.record, Procedure):
+                if best.record.id != tracker.get_slot("procedure_id"):
+                    return best.record, [SlotSet("procedure_id", best.record.id)]
+                return best.record, []
+        current = tracker.get_slot("procedure_id")
+        record = kb.get(current) if current else None
+        return (record, []) if isinstance(record, Procedure) else (None, [])

@@ -1,0 +1,1 @@
+"""Our Rasa input/output channels (web chat, Telegram, Zalo OA) and what they share."""

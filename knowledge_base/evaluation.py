@@ -1,0 +1,91 @@
+"""The golden set: citizen-style questions with the record that should answer them.
+
+Each question belongs to the "dev" split (used to tune calibration) or the "heldout" split
+(never looked at while tuning), by a stable hash of its text: one in five is held out.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from knowledge_base import KnowledgeBaseError
+from knowledge_base.search import SearchResult
+
+GOLDEN_DIR = Path(__file__).with_name("eval") / "golden"
+STYLES = ("diacritics", "no_diacritics", "abbreviation", "typo", "colloquial", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class GoldenQuestion:
+    text: str
+    expect: str | None       # record id; None for an out-of-scope question
+    style: str
+    split: str
+
+
+def split_of(text: str) -> str:
+    return "heldout" if hashlib.sha1(text.encode()).digest()[0] % 5 == 0 else "dev"
+
+
+def load_golden(folder: Path = GOLDEN_DIR) -> list[GoldenQuestion]:
+    questions = []
+    for path in sorted(folder.glob("*.yaml")):
+        for n, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+            if not isinstance(item, dict) or not isinstance(item.get("q"), str) or item.get("style") not in STYLES:
+                raise KnowledgeBaseError(f"{path}: item {n}: needs q, expect and a style among {STYLES}")
+            questions.append(GoldenQuestion(item["q"], item.get("expect"), item["style"], split_of(item["q"])))
+    return questions
+
+
+@dataclass
+class Tally:
+    questions: int = 0
+    hit1: int = 0
+    hit3: int = 0
+    reciprocal: float = 0.0
+    answered_right: int = 0      # decision "answer" with the right record first
+    declined: int = 0            # out of scope: decision "none"
+    out_of_scope: bool = False
+
+
+    def add(self, question: GoldenQuestion, result: SearchResult) -> None:
+        self.questions += 1
+        if question.expect is None:
+            self.out_of_scope = True
+            self.declined += result.decision == "none"
+            return
+        ids = [hit.record.id for hit in result.hits]
+        rank = ids.index(question.expect) + 1 if question.expect in ids else 0
+        self.hit1 += rank == 1
+        self.hit3 += 0 < rank <= 3
+        self.reciprocal += 1 / rank if rank else 0.0
+        self.answered_right += rank == 1 and result.decision == "answer"
+
+    def row(self) -> dict[str, float]:
+        n = self.questions or 1
+        if self.out_of_scope:
+            return {"n": self.questions, "declined": round(self.declined / n, 3)}
+        return {"n": self.questions, "hit@1": round(self.hit1 / n, 3), "hit@3": round(self.hit3 / n, 3),
+                "mrr": round(self.reciprocal / n, 3), "answered": round(self.answered_right / n, 3)}
+
+
+def evaluate(questions: list[GoldenQuestion], search: Callable[[str], SearchResult],
+             on_miss: Callable[[GoldenQuestion, SearchResult], None] | None = None) -> dict[str, dict[str, dict]]:
+    """Per split ("dev", "heldout", "all"): a row of metrics overall and per style."""
+    tallies: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for question in questions:
+        result = search(question.text)
+        group = "out_of_scope" if question.expect is None else "in_scope"
+        for split in (question.split, "all"):
+            tallies[split][group].add(question, result)
+            tallies[split][question.style].add(question, result)
+        best = result.best
+        wrong = (best is None or best.record.id != question.expect) if question.expect else result.decision != "none"
+        if wrong and on_miss:
+            on_miss(question, result)
+    return {split: {name: t.row() for name, t in sorted(rows.items())} for split, rows in tallies.items()}

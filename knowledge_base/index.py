@@ -1,0 +1,171 @@
+"""Building, storing and loading the search index.
+
+An index is a folder: manifest.json, records.json (the catalog snapshot it was built from),
+passages.json (which text belongs to which record) and vectors.faiss. Builds go to
+<index_dir>/builds/<stamp>/ and become live when the symlink <index_dir>/current is
+swapped to them in one rename, so a failed build leaves the old index serving.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import faiss
+import numpy as np
+
+from knowledge_base import KnowledgeBaseError
+from knowledge_base.catalog import Catalog
+from knowledge_base.encoders import Encoder
+from knowledge_base.lexical import LexicalIndex
+from knowledge_base.schema import Procedure, Record, faq_to_raw, parse_faq, parse_procedure, procedure_to_raw
+from knowledge_base.text import fold
+
+FORMAT = 1
+CURRENT = "current"
+KEEP_BUILDS = 3
+
+
+class IndexUnavailable(KnowledgeBaseError):
+    """The index is missing, damaged or built with another encoder."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: int
+    encoder: str
+    dim: int
+    procedures: int
+    faqs: int
+    passages: int
+    catalog_fingerprint: str
+    built_at: str
+    build_seconds: float
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    path: Path
+    manifest: Manifest
+    records: tuple[Record, ...]
+    passage_owner: np.ndarray      # record number of each vector
+    vectors: faiss.Index
+    lexical: LexicalIndex
+
+
+def passages_of(record: Record) -> list[str]:
+    """The texts embedded for a record: each search text as written and folded."""
+    texts: list[str] = []
+    for text in record.search_texts():
+        for variant in (text, fold(text)):
+            if variant not in texts:
+                texts.append(variant)
+    return texts
+
+
+def lexical_document(record: Record) -> str:
+    field = record.field if isinstance(record, Procedure) else ""
+    return " . ".join((*record.search_texts(), field))
+
+
+def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
+                progress: Callable[[Iterable], Iterable] = lambda batches: batches) -> Path:
+    """Encode the catalog, write a new build and make it current; return its folder."""
+    started = time.perf_counter()
+    records = catalog.records
+    owners, texts = [], []
+    for number, record in enumerate(records):
+        for text in passages_of(record):
+            owners.append(number)
+            texts.append(text)
+    batches = [texts[i:i + 64] for i in range(0, len(texts), 64)]
+    vectors = np.vstack([encoder.encode_passages(batch) for batch in progress(batches)]) if texts \
+        else np.zeros((0, encoder.dim), dtype=np.float32)
+    flat = faiss.IndexFlatIP(encoder.dim)
+    flat.add(vectors)
+
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = builds / stamp
+    staging = builds / f".{stamp}.partial"
+    staging.mkdir()
+    faiss.write_index(flat, str(staging / "vectors.faiss"))
+    _write_json(staging / "records.json", [
+        {"kind": r.kind, **(procedure_to_raw(r) if isinstance(r, Procedure) else faq_to_raw(r))} for r in records
+    ])
+    _write_json(staging / "passages.json", {"owner": owners, "text": texts})
+    manifest = Manifest(
+        format=FORMAT, encoder=encoder.name, dim=encoder.dim, procedures=len(catalog.procedures),
+        faqs=len(catalog.faqs), passages=len(texts), catalog_fingerprint=catalog.fingerprint,
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - started, 2),
+    )
+    _write_json(staging / "manifest.json", asdict(manifest))  # written last: a build without it is incomplete
+    staging.rename(target)
+    _point_current(index_dir, target)
+    _prune(builds, keep=target)
+    return target
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _point_current(index_dir: Path, target: Path) -> None:
+    link = index_dir / CURRENT
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(target.relative_to(index_dir))
+    os.replace(tmp, link)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    finished = sorted(p for p in builds.iterdir() if not p.name.startswith("."))
+    for old in finished[:-KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The folder the current symlink points at, or None before the first build."""
+    link = index_dir / CURRENT
+    return link.resolve() if link.is_symlink() else None
+
+
+def read_manifest(build: Path) -> Manifest:
+    try:
+        return Manifest(**json.loads((build / "manifest.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as error:
+        raise IndexUnavailable(f"index at {build} is incomplete or damaged ({error}); rebuild it") from error
+
+
+def load_index(build: Path, encoder_name: str) -> LoadedIndex:
+    """Load a build; refuse one made with another encoder than the one configured."""
+    manifest = read_manifest(build)
+    if manifest.format != FORMAT:
+        raise IndexUnavailable(f"index at {build} has format {manifest.format}, expected {FORMAT}; rebuild it")
+    if manifest.encoder != encoder_name:
+        raise IndexUnavailable(
+            f"index at {build} was built with encoder '{manifest.encoder}' but KB_ENCODER is "
+            f"'{encoder_name}'; rebuild it (python -m knowledge_base build) or set KB_ENCODER"
+        )
+    raw_records = json.loads((build / "records.json").read_text(encoding="utf-8"))
+    records = tuple(
+        parse_procedure(r, "index") if r.pop("kind") == "procedure" else parse_faq(r, "index") for r in raw_records
+    )
+    passages = json.loads((build / "passages.json").read_text(encoding="utf-8"))
+    return LoadedIndex(
+        path=build,
+        manifest=manifest,
+        records=records,
+        passage_owner=np.asarray(passages["owner"], dtype=np.int32),
+        vectors=faiss.read_index(str(build / "vectors.faiss")),
+        lexical=LexicalIndex([lexical_document(r) for r in records]),
+    )

@@ -1,0 +1,85 @@
+"""Hybrid search: BM25 over folded terms + dense vectors, fused, with a calibrated decision.
+
+The decision tells the bot what to do with the hits: "answer" (one clear record),
+"clarify" (offer the top candidates as "did you mean"), or "none" (say honestly that the
+knowledge base has nothing; the question is logged for staff).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from knowledge_base.encoders import Encoder
+from knowledge_base.index import LoadedIndex
+from knowledge_base.schema import Record
+
+Decision = Literal["answer", "clarify", "none"]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Fusion weights and decision thresholds, tuned on the golden set's dev split (`eval`)."""
+
+    dense_floor: float = 0.78        # e5 cosine at which dense evidence starts to count
+    dense_span: float = 0.14         # cosine above the floor that counts as full evidence
+    dense_weight: float = 0.45
+    answer_at: float = 0.55          # fused score for a direct answer…
+    answer_margin: float = 0.06      # …when it leads the runner-up by this much
+    clarify_at: float = 0.38         # below this: nothing found
+    dense_candidates: int = 64
+
+
+@dataclass(frozen=True)
+class Hit:
+    record: Record
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    decision: Decision
+    hits: tuple[Hit, ...]
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def search(index: LoadedIndex, encoder: Encoder, query: str, top_k: int = 5,
+           calibration: Calibration = Calibration()) -> SearchResult:
+    """Rank the index's records for a question and decide how sure the answer is."""
+    size = len(index.records)
+    if not query.strip() or size == 0:
+        return SearchResult(query, "none", ())
+    lexical = index.lexical.match(query)
+
+    dense = np.zeros(size, dtype=np.float32)
+    k = min(calibration.dense_candidates, index.vectors.ntotal)
+    if k:
+        sims, ids = index.vectors.search(encoder.encode_queries([query]), k)
+        for sim, passage in zip(sims[0], ids[0]):
+            if passage >= 0:
+                owner = index.passage_owner[passage]
+                dense[owner] = max(dense[owner], sim)
+    dense_evidence = np.clip((dense - calibration.dense_floor) / calibration.dense_span, 0.0, 1.0)
+    fused = calibration.dense_weight * dense_evidence + (1 - calibration.dense_weight) * lexical.coverage
+    # BM25 only breaks ties among records the fused score cannot tell apart.
+    bm25 = lexical.scores / (lexical.scores.max() or 1.0)
+    ranking = np.lexsort((-bm25, -np.round(fused, 3)))[:max(top_k, 2)]
+    hits = tuple(Hit(index.records[i], float(fused[i]), float(dense[i]), float(lexical.coverage[i])) for i in ranking)
+    return SearchResult(query, _decide(hits, calibration), hits[:top_k])
+
+
+def _decide(hits: tuple[Hit, ...], calibration: Calibration) -> Decision:
+    top = hits[0].score
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    if top >= calibration.answer_at and top - runner_up >= calibration.answer_margin:
+        return "answer"
+    if top >= calibration.clarify_at:
+        return "clarify"
+    return "none"

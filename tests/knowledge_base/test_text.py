@@ -1,0 +1,28 @@
+from knowledge_base.text import expand, fold, syllables, terms
+
+
+def test_fold_removes_every_diacritic_including_d_bar():
+    assert fold("Đăng ký KHAI SINH ở Đống Đa") == "dang ky khai sinh o dong da"
+
+
+def test_fold_is_nfc_insensitive():
+    decomposed = "đăng ký".encode().decode()  # composed
+    import unicodedata
+
+    assert fold(unicodedata.normalize("NFD", decomposed)) == fold(decomposed)
+
+
+def test_i_and_y_spellings_meet():
+    assert syllables("đăng kí") == syllables("dang ky") == ["dang", "ki"]
+
+
+def test_abbreviations_expand_to_the_words_records_use():
+    assert expand(syllables("gplx")) == ["giay", "phep", "lai", "xe"]
+    assert "giay_chung" in terms("làm sổ đỏ")
+    assert terms("đk tạm trú")[:4] == ["dang", "ki", "tam", "tru"]
+
+
+def test_question_words_are_dropped_but_content_stays():
+    words = terms("tôi muốn làm thẻ căn cước ở đâu")
+    assert "the" in words and "can" in words and "cuoc" in words
+    assert "toi" not in words and "dau" not in words
