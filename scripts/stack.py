@@ -33,14 +33,14 @@ def load_dotenv(path: Path = ROOT / ".env") -> None:
     """KEY=VALUE lines of a local .env file, without overriding the real environment."""
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
-            key, sep, value = line.strip().partition("=")
-            if sep and key and not key.startswith("#"):
+            key, sep, value = line.split(" #", 1)[0].strip().partition("=")
+            if sep and key and not key.startswith("#") and value.strip():
                 os.environ.setdefault(key.strip(), value.strip().strip('"'))
 
 
-def settings_env(var_dir: Path) -> dict[str, str]:
+def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of the stack, with the embedded defaults filled in."""
-    env = {**os.environ, **QUIET}
+    env = {**os.environ, **QUIET, **(overrides or {})}
     env.setdefault("ACTIONS_PORT", "5055")
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("RASA_TRACKER_DB", str(var_dir / "tracker.db"))
@@ -95,11 +95,12 @@ class Stack:
     var_dir: Path
     models_dir: Path = ROOT / "models"
     log_dir: Path | None = None            # None: children write to this terminal
+    overrides: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
-        self.env = settings_env(self.var_dir)
+        self.env = settings_env(self.var_dir, self.overrides)
 
     @property
     def rasa_url(self) -> str:
@@ -123,7 +124,7 @@ class Stack:
         ensure_index(self.env)
         model = ensure_model(self.models_dir, self.env)
         self._spawn("actions", [str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", self.env["ACTIONS_PORT"]])
+                                "--port", self.env["ACTIONS_PORT"], "--endpoints", "bot/endpoints.yml"])
         self._spawn("rasa", [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(model),
                              "--port", self.env["RASA_PORT"], "--credentials", "bot/credentials.yml",
                              "--endpoints", "bot/endpoints.yml", "--cors", "*"])

@@ -1,0 +1,22 @@
+"""A citizen greets and asks a procedure question; the answer comes through Rasa, the action
+server and the knowledge base (the real ones, trained and started once per session)."""
+
+
+def test_greeting_offers_example_questions(conversation):
+    replies = conversation.say("xin chào")
+    assert "trợ lý ảo" in replies[0]["text"]
+    assert [b["title"] for b in replies[0]["buttons"]][:1] == ["Đăng ký khai sinh"]
+
+
+def test_procedure_question_is_answered_from_the_knowledge_base(conversation):
+    replies = conversation.say("làm giấy khai sinh cho con cần những gì")
+    summary = replies[0]
+    assert summary["text"].startswith("📋 Đăng ký khai sinh")
+    assert "chưa được cán bộ xác minh" in summary["text"]        # honest about verification
+    assert "ma_thu_tuc=1.001193" in summary["text"]                # and where to check
+    assert "/ask_fee" in [b["payload"] for b in summary["buttons"]]
+
+
+def test_follow_up_keeps_the_procedure(conversation):
+    conversation.say("dang ky khai sinh")
+    assert conversation.text("thế lệ phí bao nhiêu?").startswith("💰 Phí, lệ phí — Đăng ký khai sinh")
