@@ -8,8 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from actions.knowledge import knowledge_base
 from actions.procedure_text import ProcedureText
+from actions.records import record_unanswered
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Faq, Procedure, Record
 from knowledge_base.search import SearchResult
@@ -45,6 +48,7 @@ def answer_record(dispatcher: CollectingDispatcher, domain: dict[str, Any], reco
         return []
     dispatcher.utter_message(response="utter_procedure_summary", buttons=detail_buttons(domain),
                              **text.summary(record))
+    dispatcher.utter_message(response="utter_ask_rating")
     return [SlotSet("procedure_id", record.id)]
 
 
@@ -81,7 +85,16 @@ class ActionAnswerProcedure(Action):
             offer_candidates(dispatcher, result)
             return []
         dispatcher.utter_message(response="utter_procedure_not_found")
+        remember_unanswered(result.query)
         return []
+
+
+def remember_unanswered(question: str) -> None:
+    """Log a question for staff; a database failure must not cost the citizen the reply."""
+    try:
+        record_unanswered(question)
+    except SQLAlchemyError:
+        log.exception("could not store an unanswered question")
 
 
 class ActionAnswerDetail(Action):

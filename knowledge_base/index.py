@@ -29,6 +29,7 @@ from knowledge_base.text import fold
 FORMAT = 1
 CURRENT = "current"
 KEEP_BUILDS = 3
+EXACT_SEARCH_LIMIT = 50_000   # passages; above it the vectors go into an HNSW graph
 
 
 class IndexUnavailable(KnowledgeBaseError):
@@ -86,8 +87,8 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
     batches = [texts[i:i + 64] for i in range(0, len(texts), 64)]
     vectors = np.vstack([encoder.encode_passages(batch) for batch in progress(batches)]) if texts \
         else np.zeros((0, encoder.dim), dtype=np.float32)
-    flat = faiss.IndexFlatIP(encoder.dim)
-    flat.add(vectors)
+    vector_index = _vector_index(encoder.dim, len(texts))
+    vector_index.add(vectors)
 
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -95,7 +96,7 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
     target = builds / stamp
     staging = builds / f".{stamp}.partial"
     staging.mkdir()
-    faiss.write_index(flat, str(staging / "vectors.faiss"))
+    faiss.write_index(vector_index, str(staging / "vectors.faiss"))
     _write_json(staging / "records.json", [
         {"kind": r.kind, **(procedure_to_raw(r) if isinstance(r, Procedure) else faq_to_raw(r))} for r in records
     ])
@@ -111,6 +112,16 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
     _point_current(index_dir, target)
     _prune(builds, keep=target)
     return target
+
+
+def _vector_index(dim: int, count: int) -> faiss.Index:
+    """Exact inner product for a city-sized catalog; HNSW graph search beyond that."""
+    if count <= EXACT_SEARCH_LIMIT:
+        return faiss.IndexFlatIP(dim)
+    graph = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+    graph.hnsw.efConstruction = 80
+    graph.hnsw.efSearch = 96
+    return graph
 
 
 def _write_json(path: Path, data: object) -> None:

@@ -68,10 +68,12 @@ def search(index: LoadedIndex, encoder: Encoder, query: str, top_k: int = 5,
                 dense[owner] = max(dense[owner], sim)
     dense_evidence = np.clip((dense - calibration.dense_floor) / calibration.dense_span, 0.0, 1.0)
     fused = calibration.dense_weight * dense_evidence + (1 - calibration.dense_weight) * lexical.coverage
-    # BM25 only breaks ties among records the fused score cannot tell apart.
-    bm25 = lexical.scores / (lexical.scores.max() or 1.0)
-    ranking = np.lexsort((-bm25, -np.round(fused, 3)))[:max(top_k, 2)]
-    hits = tuple(Hit(index.records[i], float(fused[i]), float(dense[i]), float(lexical.coverage[i])) for i in ranking)
+    # Rank only the leading candidates; BM25 breaks ties the fused score cannot tell apart.
+    keep = min(size, max(top_k, 2) * 4)
+    leading = np.argpartition(-fused, keep - 1)[:keep] if keep < size else np.arange(size)
+    bm25 = lexical.scores[leading] / (lexical.scores.max() or 1.0)
+    order = leading[np.lexsort((-bm25, -np.round(fused[leading], 3)))][:max(top_k, 2)]
+    hits = tuple(Hit(index.records[i], float(fused[i]), float(dense[i]), float(lexical.coverage[i])) for i in order)
     return SearchResult(query, _decide(hits, calibration), hits[:top_k])
 
 

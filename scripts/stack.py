@@ -45,7 +45,7 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("RASA_TRACKER_DB", str(var_dir / "tracker.db"))
     env.setdefault("KB_INDEX_DIR", str(var_dir / "index"))
-    env.setdefault("APP_DATABASE_URL", f"sqlite:///{var_dir / 'app.db'}")
+    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'app.db'}")
     env["PYTHONPATH"] = str(ROOT)
     return env
 

@@ -1,0 +1,47 @@
+"""Feedback on answers: 👍/👎 with an optional comment, stored with the record and question."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.records import add_feedback_comment, record_feedback
+
+
+def last_question(tracker: Tracker) -> str | None:
+    """The citizen's last typed message that was not a button or a rating."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            text = event.get("text") or ""
+            if text and not text.startswith("/") and event.get("parse_data", {}).get("intent", {}).get(
+                    "name") not in ("rate_answer", "give_feedback"):
+                return text
+    return None
+
+
+class ActionStoreFeedback(Action):
+    def name(self) -> str:
+        return "action_store_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent == "give_feedback":   # a typed remark is a comment on the last answer
+            record_feedback(tracker.get_slot("procedure_id"), last_question(tracker), "down",
+                            tracker.latest_message.get("text"))
+            return []
+        rating = tracker.get_slot("rating") or "up"
+        feedback_id = record_feedback(tracker.get_slot("procedure_id"), last_question(tracker), rating)
+        return [SlotSet("feedback_id", float(feedback_id))]
+
+
+class ActionSaveFeedbackComment(Action):
+    def name(self) -> str:
+        return "action_save_feedback_comment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        feedback_id, comment = tracker.get_slot("feedback_id"), tracker.get_slot("feedback_comment")
+        if feedback_id is not None and comment:
+            add_feedback_comment(int(feedback_id), comment)
+        return [SlotSet("feedback_comment", None), SlotSet("feedback_id", None), SlotSet("rating", None)]

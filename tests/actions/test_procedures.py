@@ -1,0 +1,65 @@
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.models import UnansweredQuestion
+from actions.procedures import ActionAnswerDetail, ActionAnswerProcedure
+from tests.actions.conftest import run
+
+
+def test_a_clear_question_gets_the_summary_buttons_and_the_slot(domain):
+    messages, events = run(ActionAnswerProcedure(), domain, text="lam giay khai sinh cho con", intent="ask_procedure")
+    summary = messages[0]
+    assert summary["response"] == "utter_procedure_summary"
+    assert summary["name"] == "Đăng ký khai sinh"
+    assert summary["fee"] == "Miễn lệ phí" and summary["duration"] == "Trong ngày"
+    assert "chưa được cán bộ xác minh" in summary["verification"]
+    assert [b["payload"] for b in summary["buttons"]] == [
+        "/ask_documents", "/ask_fee", "/ask_duration", "/ask_where", "/ask_steps", "/ask_online"]
+    assert messages[1]["response"] == "utter_ask_rating"
+    assert events == [{"event": "slot", "timestamp": None, "name": "procedure_id", "value": "ht-khai-sinh"}]
+
+
+def test_a_chosen_candidate_is_answered_by_id(domain):
+    messages, events = run(ActionAnswerProcedure(), domain, text='/choose_procedure{"procedure_id":"ht-khai-tu"}',
+                           intent="choose_procedure", entities=[{"entity": "procedure_id", "value": "ht-khai-tu"}])
+    assert messages[0]["name"] == "Đăng ký khai tử"
+    assert events[0]["value"] == "ht-khai-tu"
+
+
+def test_nothing_found_is_said_honestly_and_logged_without_personal_numbers(domain, installed):
+    question = "giá vàng hôm nay, số tôi 0912345678"
+    messages, events = run(ActionAnswerProcedure(), domain, text=question, intent="nlu_fallback")
+    assert [m["response"] for m in messages] == ["utter_procedure_not_found"]
+    assert events == []
+    run(ActionAnswerProcedure(), domain, text=question, intent="nlu_fallback")
+    with Session(installed) as session:
+        row = session.scalars(select(UnansweredQuestion)).one()
+    assert row.count == 2 and "0912345678" not in row.text and "***" in row.text
+
+
+def test_a_follow_up_answers_about_the_procedure_under_discussion(domain):
+    messages, events = run(ActionAnswerDetail(), domain, text="thế lệ phí bao nhiêu?", intent="ask_fee",
+                           slots={"procedure_id": "ht-ket-hon"})
+    assert messages[0]["response"] == "utter_procedure_fee"
+    assert messages[0]["name"] == "Đăng ký kết hôn" and messages[0]["fee"] == "Miễn lệ phí"
+    assert events == []
+
+
+def test_a_follow_up_naming_another_procedure_switches_to_it(domain):
+    messages, events = run(ActionAnswerDetail(), domain, text="làm hộ chiếu cần giấy tờ gì", intent="ask_documents",
+                           slots={"procedure_id": "ht-ket-hon"})
+    assert messages[0]["name"] == "Cấp hộ chiếu phổ thông"
+    assert "1. Tờ khai (01 bản chính)" in messages[0]["documents"]
+    assert events[0]["value"] == "hc-ho-chieu"
+
+
+def test_a_follow_up_without_any_procedure_asks_which(domain):
+    messages, _ = run(ActionAnswerDetail(), domain, text="mất bao lâu", intent="ask_duration")
+    assert [m["response"] for m in messages] == ["utter_ask_which_procedure"]
+
+
+def test_a_button_follow_up_uses_the_slot(domain):
+    messages, _ = run(ActionAnswerDetail(), domain, text="/ask_online", intent="ask_online",
+                      slots={"procedure_id": "ht-khai-sinh"})
+    assert messages[0]["response"] == "utter_procedure_online"
+    assert "toàn trình" in messages[0]["online"]
