@@ -156,9 +156,16 @@ def _import(args, settings: Settings) -> int:
     from knowledge_base.importers import read_records
 
     records = read_records(args.file)
-    for record in records:
-        write_record(settings.catalog_dir, record)
-    load_catalog(settings.catalog_dir)  # the catalog as a whole must still hold together
+    paths = [settings.catalog_dir / "procedures" / f"{r.id}.yaml" for r in records]
+    previous = {path: path.read_bytes() if path.exists() else None for path in paths}
+    try:
+        for record in records:
+            write_record(settings.catalog_dir, record)
+        load_catalog(settings.catalog_dir)  # the catalog as a whole must still hold together
+    except KnowledgeBaseError:
+        for path, content in previous.items():  # put every file back as it was
+            path.unlink(missing_ok=True) if content is None else path.write_bytes(content)
+        raise
     print(f"imported {len(records)} records into {settings.catalog_dir}; run 'build' to make them live")
     return 0
 

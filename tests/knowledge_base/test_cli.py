@@ -67,3 +67,31 @@ def test_faq_related_to_an_unknown_procedure_is_refused(settings):
     result = kb_cli(settings, "add-faq", "faq-x", "-q", "x?", "-a", "y", "--source", "s", "--related", "nope")
     assert result.returncode == 1 and "no procedure with id 'nope'" in result.stderr
     assert not (settings.catalog_dir / "faqs" / "faq-x.yaml").exists()
+
+
+def test_export_then_import_through_the_command_line(settings, tmp_path):
+    exported = tmp_path / "catalog.xlsx"
+    assert kb_cli(settings, "export", str(exported)).returncode == 0
+    (settings.catalog_dir / "procedures" / "ht-khai-tu.yaml").unlink()
+    result = kb_cli(settings, "import", str(exported))
+    assert result.returncode == 0, result.stderr
+    assert "imported 5 records" in result.stdout
+    assert (settings.catalog_dir / "procedures" / "ht-khai-tu.yaml").exists()
+
+
+def test_import_of_a_broken_file_changes_nothing(settings, tmp_path):
+    before = sorted(p.read_bytes() for p in (settings.catalog_dir / "procedures").iterdir())
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"Tên thủ tục": "Không có lĩnh vực"}]', encoding="utf-8")
+    result = kb_cli(settings, "import", str(broken))
+    assert result.returncode == 1 and "nothing imported" in result.stderr and "field: required" in result.stderr
+    assert sorted(p.read_bytes() for p in (settings.catalog_dir / "procedures").iterdir()) == before
+
+
+def test_import_that_breaks_the_catalog_is_rolled_back(settings, tmp_path):
+    dangling = tmp_path / "dangling.json"
+    dangling.write_text('[{"id": "ht-moi", "Tên thủ tục": "Mới", "Lĩnh vực": "Hộ tịch", "Cấp thực hiện": "Cấp xã",'
+                        ' "Thủ tục liên quan": "khong-ton-tai"}]', encoding="utf-8")
+    result = kb_cli(settings, "import", str(dangling))
+    assert result.returncode == 1 and "no procedure with id 'khong-ton-tai'" in result.stderr
+    assert not (settings.catalog_dir / "procedures" / "ht-moi.yaml").exists()
