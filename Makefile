@@ -5,7 +5,7 @@ ACTIONS_VENV := .venv-actions
 RASA_PY := $(RASA_VENV)/bin/python
 ACTIONS_PY := $(ACTIONS_VENV)/bin/python
 
-.PHONY: setup run test index train validate eval bench browser clean
+.PHONY: setup run test index train validate eval bench browser services clean
 
 setup: $(RASA_VENV)/.lock.sha256 $(ACTIONS_VENV)/.lock.sha256
 
@@ -18,10 +18,13 @@ $(ACTIONS_VENV)/.lock.sha256: requirements/actions.lock scripts/venv.sh
 browser: ## Debian's Chromium for the browser test (needs root or an existing /usr/bin/chromium)
 	@scripts/ensure_chromium.sh
 
+services: ## PostgreSQL for the store tests (the machine's own, or installed and started)
+	@scripts/ensure_postgres.sh
+
 run: setup
 	$(ACTIONS_PY) scripts/run.py
 
-test: setup browser
+test: setup browser services
 	scripts/test.sh
 
 index: setup
