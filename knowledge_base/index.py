@@ -60,18 +60,20 @@ class LoadedIndex:
 
 
 def passages_of(record: Record) -> list[str]:
-    """The texts embedded for a record: each search text as written and folded."""
+    """The texts embedded for a record: its names as written and folded, and a description."""
     texts: list[str] = []
-    for text in record.search_texts():
+    for text in record.names():
         for variant in (text, fold(text)):
             if variant not in texts:
                 texts.append(variant)
+    description = record.description()
+    if description:
+        texts.append(description)
     return texts
 
 
 def lexical_document(record: Record) -> str:
-    field = record.field if isinstance(record, Procedure) else ""
-    return " . ".join((*record.search_texts(), field))
+    return " . ".join((*record.search_texts(), *record.search_texts(), record.body_text()))
 
 
 def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
@@ -178,5 +180,5 @@ def load_index(build: Path, encoder_name: str) -> LoadedIndex:
         records=records,
         passage_owner=np.asarray(passages["owner"], dtype=np.int32),
         vectors=faiss.read_index(str(build / "vectors.faiss")),
-        lexical=LexicalIndex([lexical_document(r) for r in records]),
+        lexical=LexicalIndex([lexical_document(r) for r in records], [r.names() for r in records]),
     )

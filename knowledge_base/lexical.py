@@ -8,7 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
-from knowledge_base.text import STOPWORDS, terms, terms_from, words_of
+from knowledge_base.text import GENERIC_TERMS, GENERIC_WEIGHT, STOPWORDS, terms, terms_from, words_of
 
 K1, B = 1.2, 0.75
 
@@ -22,12 +22,13 @@ class LexicalMatch:
     scores: np.ndarray          # BM25 score of every document
     coverage: np.ndarray        # share of the query's IDF mass each document contains, 0..1
     known_share: float          # share of the query's terms found anywhere in the index
+    terms: frozenset[str]       # the query's terms after typo correction
 
 
 class LexicalIndex:
     """An inverted index: term -> (document numbers, BM25 weights)."""
 
-    def __init__(self, documents: Sequence[str]):
+    def __init__(self, documents: Sequence[str], names: Sequence[Sequence[str]] = ()):
         self.size = len(documents)
         counts = [Counter(terms(doc)) for doc in documents]
         lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
@@ -45,6 +46,9 @@ class LexicalIndex:
             docs = np.fromiter((d for d, _ in entries), dtype=np.int32, count=df)
             weights = np.fromiter((w for _, w in entries), dtype=np.float32, count=df)
             self._postings[term] = (docs, weights)
+        # Each document's names as sets of single terms, for name_precision.
+        self._names = [[frozenset(t for t in terms(name) if "_" not in t) for name in doc_names]
+                       for doc_names in names]
         # Deletion neighbourhood of every single syllable: finds "sihn" -> "sinh", "khia" -> "khai".
         self._by_deletion: dict[str, list[str]] = defaultdict(list)
         for term in self._postings:
@@ -77,10 +81,26 @@ class LexicalIndex:
         total = 0.0
         for term, repeat in Counter(query).items():
             idf = self._idf.get(term, math.log(1 + self.size + 0.5))  # unseen: as rare as can be
+            if term in GENERIC_TERMS:
+                idf *= GENERIC_WEIGHT
             total += idf
             if term in self._postings:
                 docs, weights = self._postings[term]
                 scores[docs] += idf * weights
                 matched[docs] += idf
         coverage = matched / total if total else matched
-        return LexicalMatch(scores, coverage, known)
+        return LexicalMatch(scores, coverage, known, frozenset(query))
+
+    def name_precision(self, match: LexicalMatch, documents: np.ndarray) -> np.ndarray:
+        """For each document, the best share of one of its names' IDF mass the query contains.
+
+        Tells "Cấp giấy phép bán lẻ rượu" from "Cấp lại giấy phép bán lẻ rượu" when the
+        question does not say "lại".
+        """
+        out = np.zeros(len(documents), dtype=np.float32)
+        for i, doc in enumerate(documents):
+            for name in self._names[doc] if doc < len(self._names) else ():
+                mass = sum(self._idf.get(t, 0.0) for t in name)
+                if mass:
+                    out[i] = max(out[i], sum(self._idf.get(t, 0.0) for t in name & match.terms) / mass)
+        return out

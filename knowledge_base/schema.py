@@ -77,9 +77,22 @@ class Procedure:
     def title(self) -> str:
         return self.name
 
+    def names(self) -> tuple[str, ...]:
+        """What citizens call this procedure."""
+        return (self.name, *self.aliases)
+
     def search_texts(self) -> tuple[str, ...]:
-        """Texts that should find this record: its name, aliases and keywords."""
-        return (self.name, *self.aliases, *self.keywords)
+        """Texts that should find this record by their words."""
+        return (*self.names(), *self.keywords, self.field)
+
+    def body_text(self) -> str:
+        """The record's other words, weighed lightly in lexical search."""
+        parts = [self.applicants, self.result, self.conditions, *(d.name for d in self.documents or ())]
+        return " . ".join(p for p in parts if p)
+
+    def description(self) -> str:
+        """Who does it and what they get: a passage for semantic matching."""
+        return ". ".join(x for x in (self.name, self.applicants, self.result) if x)
 
 
 @dataclass(frozen=True)
@@ -99,8 +112,17 @@ class Faq:
     def title(self) -> str:
         return self.questions[0]
 
+    def names(self) -> tuple[str, ...]:
+        return self.questions
+
     def search_texts(self) -> tuple[str, ...]:
         return (*self.questions, *self.keywords)
+
+    def body_text(self) -> str:
+        return self.answer
+
+    def description(self) -> str:
+        return ""
 
 
 Record = Procedure | Faq

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,31 +36,51 @@ def syllables(text: str) -> list[str]:
     return [_CONSONANT_Y.sub(r"\1i", word) for word in _WORD.findall(fold(text))]
 
 
-@lru_cache(maxsize=4)
-def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """The editable table: folded short form (one or more syllables) -> folded expansion."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+@dataclass(frozen=True)
+class Vocabulary:
+    """The editable table, folded: short forms to replace and everyday words to enrich."""
+
+    abbreviations: dict[tuple[str, ...], tuple[str, ...]]
+    synonyms: dict[tuple[str, ...], tuple[str, ...]]
+
+    @property
+    def longest(self) -> int:
+        return max((len(k) for k in (*self.abbreviations, *self.synonyms)), default=0)
+
+
+def _folded_table(raw: dict) -> dict[tuple[str, ...], tuple[str, ...]]:
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for short, expansions in raw.items():
+    for short, expansions in (raw or {}).items():
         for expansion in expansions if isinstance(expansions, list) else [expansions]:
             key = tuple(syllables(str(short)))
             table[key] = table.get(key, ()) + tuple(syllables(str(expansion)))
     return table
 
 
-def expand(words: list[str], table: dict[tuple[str, ...], tuple[str, ...]] | None = None) -> list[str]:
-    """Replace each known short form by its expansion (longest match first)."""
-    table = load_abbreviations() if table is None else table
-    longest = max((len(k) for k in table), default=0)
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path = ABBREVIATIONS_FILE) -> Vocabulary:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Vocabulary(_folded_table(raw.get("abbreviations")), _folded_table(raw.get("synonyms")))
+
+
+def expand(words: list[str], vocabulary: Vocabulary | None = None) -> list[str]:
+    """Replace short forms by their expansion and add the formal word after an everyday one
+    (longest match first)."""
+    vocabulary = load_vocabulary() if vocabulary is None else vocabulary
+    longest = vocabulary.longest
     out: list[str] = []
     i = 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 0, -1):
             key = tuple(words[i:i + size])
-            if key in table:
-                out.extend(table[key])
-                i += size
-                break
+            if key in vocabulary.abbreviations:
+                out.extend(vocabulary.abbreviations[key])
+            elif key in vocabulary.synonyms:
+                out.extend(key + vocabulary.synonyms[key])
+            else:
+                continue
+            i += size
+            break
         else:
             out.append(words[i])
             i += 1
@@ -71,6 +92,16 @@ STOPWORDS = frozenset(  # folded, so only words whose every accented reading is 
     "a ah anh cac cach cho chua cua da dau duoc em gi giup hay khi khong la lam minh muon nao neu "
     "nhe nhieu nhung o oi phai ra rang roi se tai thi toi va vay voi vi xin".split()
 )
+
+
+# Terms that say what the citizen wants to know (documents, fee, time, place), not WHICH
+# procedure: they count for little when matching a question to a record.
+GENERIC_TERMS = frozenset(
+    "giay_to ho_so thu_tuc le_phi bao_lau bao_nhieu nhieu_tien mat_bao can_gi gom_gi gom_nhung "
+    "nop phi tien mang gom chuan_bi huong_dan quy_trinh the_nao nhu_the lam_sao ra_sao can_mang "
+    "nop_ho nop_o o_dau lam_o lam_thu thu_tuc_gi".split()
+)
+GENERIC_WEIGHT = 0.2
 
 
 def words_of(text: str) -> list[str]:
