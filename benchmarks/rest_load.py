@@ -1,0 +1,101 @@
+"""Latency and throughput through Rasa's REST webhook, with the action server and the real index.
+
+    .venv-actions/bin/python benchmarks/rest_load.py [--messages 300] [--levels 1,10,50]
+
+Starts the stack (trained model, real index) on its own ports, then for each concurrency
+level runs that many simulated citizens at once; each sends procedure questions and
+follow-ups in turn and waits for the reply before its next message. Prints p50/p95 per
+message, messages per second, lost or duplicated replies, and the peak memory (VmHWM) of
+the Rasa and action server processes.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.stack import Stack  # noqa: E402
+
+# (message, text expected in the reply): questions and follow-ups as citizens type them.
+SCRIPT = [
+    ("lam giay khai sinh cho con can gi", "khai sinh"),
+    ("thế lệ phí bao nhiêu?", "Phí, lệ phí"),
+    ("đăng ký kết hôn", "kết hôn"),
+    ("mất bao lâu", "Thời gian giải quyết"),
+    ("cap lai gplx bi mat", "lái xe"),
+    ("nộp ở đâu", "Nơi nộp"),
+    ("xin chào", "Xin chào"),
+    ("cảm ơn", "hỗ trợ"),
+]
+
+
+def peak_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def citizen(client: httpx.AsyncClient, url: str, count: int, samples: list, problems: list) -> None:
+    sender = f"bench-{uuid.uuid4().hex[:10]}"
+    for n in range(count):
+        message, expected = SCRIPT[n % len(SCRIPT)]
+        started = time.perf_counter()
+        reply = await client.post(url, json={"sender": sender, "message": message})
+        samples.append(time.perf_counter() - started)
+        texts = [m.get("text", "") for m in reply.json()] if reply.status_code == 200 else []
+        joined = " ".join(texts)
+        if reply.status_code != 200 or expected.lower() not in joined.lower():
+            problems.append(f"{message!r}: HTTP {reply.status_code}, expected {expected!r} in {joined[:80]!r}")
+        elif len(set(texts)) != len(texts):
+            problems.append(f"{message!r}: a reply was sent twice")
+
+
+async def level(url: str, concurrency: int, messages: int) -> tuple[list[float], list[str], float]:
+    samples: list[float] = []
+    problems: list[str] = []
+    per_citizen = max(1, messages // concurrency)
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(citizen(client, url, per_citizen, samples, problems) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return samples, problems, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=400)
+    parser.add_argument("--levels", default="1,10,50")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as var:
+        stack = Stack(var_dir=Path(var), log_dir=Path(var) / "logs",
+                      overrides={"RASA_PORT": "18005", "ACTIONS_PORT": "18055"})
+        stack.start()
+        try:
+            url = f"{stack.rasa_url}/webhooks/rest/webhook"
+            asyncio.run(level(url, 2, 16))  # warm-up
+            for concurrency in map(int, args.levels.split(",")):
+                samples, problems, elapsed = asyncio.run(level(url, concurrency, args.messages))
+                p50, p95 = np.percentile(np.array(samples) * 1000, [50, 95])
+                print(f"{concurrency:3d} concurrent: {len(samples)} messages, p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+                      f"{len(samples) / elapsed:.1f} messages/s, wrong or lost replies: {len(problems)}")
+                for problem in problems[:5]:
+                    print(f"     {problem}")
+            for name, process in stack.processes.items():
+                print(f"peak memory {name}: {peak_memory_mb(process.pid):.0f} MB")
+        finally:
+            stack.stop()
+
+
+if __name__ == "__main__":
+    main()
