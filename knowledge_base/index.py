@@ -18,17 +18,20 @@ from typing import Callable, Iterable
 
 import faiss
 import numpy as np
+import yaml
 
 from knowledge_base import KnowledgeBaseError
+from knowledge_base.accents import AccentRestorer
 from knowledge_base.catalog import Catalog
 from knowledge_base.encoders import Encoder
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.schema import Procedure, Record, faq_to_raw, parse_faq, parse_procedure, procedure_to_raw
 from knowledge_base.text import fold
 
-FORMAT = 1
+FORMAT = 2
 CURRENT = "current"
 KEEP_BUILDS = 3
+OFF_TOPIC_FILE = Path(__file__).with_name("out_of_scope.yaml")
 EXACT_SEARCH_LIMIT = 50_000   # passages; above it the vectors go into an HNSW graph
 
 
@@ -57,6 +60,8 @@ class LoadedIndex:
     passage_owner: np.ndarray      # record number of each vector
     vectors: faiss.Index
     lexical: LexicalIndex
+    off_topic: np.ndarray          # vectors of everyday topics that are not procedures
+    accents: AccentRestorer        # for questions typed without accents
 
 
 def passages_of(record: Record) -> list[str]:
@@ -70,6 +75,12 @@ def passages_of(record: Record) -> list[str]:
     if description:
         texts.append(description)
     return texts
+
+
+def off_topic_texts(path: Path = OFF_TOPIC_FILE) -> list[str]:
+    """The everyday topics a question may be closer to than to any record, written and folded."""
+    topics = [str(t) for t in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+    return list(dict.fromkeys([*topics, *(fold(t) for t in topics)]))
 
 
 def lexical_document(record: Record) -> str:
@@ -91,6 +102,7 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
         else np.zeros((0, encoder.dim), dtype=np.float32)
     vector_index = _vector_index(encoder.dim, len(texts))
     vector_index.add(vectors)
+    off_topic = encoder.encode_passages(off_topic_texts())
 
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -103,6 +115,7 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
         {"kind": r.kind, **(procedure_to_raw(r) if isinstance(r, Procedure) else faq_to_raw(r))} for r in records
     ])
     _write_json(staging / "passages.json", {"owner": owners, "text": texts})
+    np.save(staging / "off_topic.npy", off_topic)
     manifest = Manifest(
         format=FORMAT, encoder=encoder.name, dim=encoder.dim, procedures=len(catalog.procedures),
         faqs=len(catalog.faqs), passages=len(texts), catalog_fingerprint=catalog.fingerprint,
@@ -181,4 +194,6 @@ def load_index(build: Path, encoder_name: str) -> LoadedIndex:
         passage_owner=np.asarray(passages["owner"], dtype=np.int32),
         vectors=faiss.read_index(str(build / "vectors.faiss")),
         lexical=LexicalIndex([lexical_document(r) for r in records], [r.names() for r in records]),
+        off_topic=np.load(build / "off_topic.npy"),
+        accents=AccentRestorer(text for r in records for text in r.all_texts()),
     )

@@ -90,6 +90,11 @@ class Procedure:
         parts = [self.applicants, self.result, self.conditions, *(d.name for d in self.documents or ())]
         return " . ".join(p for p in parts if p)
 
+    def all_texts(self) -> tuple[str, ...]:
+        """Every text of the record, for learning how Vietnamese is written."""
+        return (*self.search_texts(), self.body_text(), *(self.steps or ()),
+                *(x for x in (self.agency, self.where_to_submit, self.notes) if x))
+
     def description(self) -> str:
         """Who does it and what they get: a passage for semantic matching."""
         return ". ".join(x for x in (self.name, self.applicants, self.result) if x)
@@ -120,6 +125,9 @@ class Faq:
 
     def body_text(self) -> str:
         return self.answer
+
+    def all_texts(self) -> tuple[str, ...]:
+        return (*self.search_texts(), self.answer)
 
     def description(self) -> str:
         return ""

@@ -14,6 +14,7 @@ import numpy as np
 from knowledge_base.encoders import Encoder
 from knowledge_base.index import LoadedIndex
 from knowledge_base.schema import Record
+from knowledge_base.text import has_diacritics
 
 Decision = Literal["answer", "clarify", "none"]
 
@@ -22,15 +23,16 @@ Decision = Literal["answer", "clarify", "none"]
 class Calibration:
     """Fusion weights and decision thresholds, tuned on the golden set's dev split (`eval`)."""
 
-    dense_floor: float = 0.80        # e5 cosine at which dense evidence starts to count
-    dense_span: float = 0.18         # cosine above the floor that counts as full evidence
-    dense_weight: float = 0.5
-    bm25_weight: float = 0.2         # the rest of 1 goes to query coverage
-    name_weight: float = 0.1         # bonus for matching one of the record's names closely
-    answer_at: float = 0.55          # fused score for a direct answer…
-    answer_margin: float = 0.06      # …when it leads the runner-up by this much
-    clarify_at: float = 0.38         # below this: nothing found
-    dense_candidates: int = 64
+    dense_floor: float = 0.82        # e5 cosine at which dense evidence starts to count
+    dense_span: float = 0.10         # cosine above the floor that counts as full evidence
+    dense_weight: float = 0.4
+    bm25_weight: float = 0.1         # the rest of 1 goes to query coverage
+    name_weight: float = 0.2         # bonus for matching one of the record's names closely
+    answer_at: float = 0.60          # fused score for a direct answer…
+    answer_margin: float = 0.02      # …when it leads the runner-up by this much
+    clarify_at: float = 0.50         # below this: nothing found
+    off_topic_margin: float = -0.02  # nothing found when an everyday topic is this close or closer
+    dense_candidates: int = 256
     rerank: int = 40                 # leading records that get the name bonus
 
 
@@ -62,9 +64,11 @@ def search(index: LoadedIndex, encoder: Encoder, query: str, top_k: int = 5,
     lexical = index.lexical.match(query)
 
     dense = np.zeros(size, dtype=np.float32)
+    query_vector = encoder.encode_queries([query if has_diacritics(query) else index.accents.restore(query)])
+    off_topic = float((index.off_topic @ query_vector[0]).max()) if len(index.off_topic) else -1.0
     k = min(calibration.dense_candidates, index.vectors.ntotal)
     if k:
-        sims, ids = index.vectors.search(encoder.encode_queries([query]), k)
+        sims, ids = index.vectors.search(query_vector, k)
         for sim, passage in zip(sims[0], ids[0]):
             if passage >= 0:
                 owner = index.passage_owner[passage]
@@ -78,7 +82,7 @@ def search(index: LoadedIndex, encoder: Encoder, query: str, top_k: int = 5,
     fused[leading] += calibration.name_weight * index.lexical.name_precision(lexical, leading)
     order = _top(fused, max(top_k, 2))
     hits = tuple(Hit(index.records[i], float(fused[i]), float(dense[i]), float(lexical.coverage[i])) for i in order)
-    return SearchResult(query, _decide(hits, calibration), hits[:top_k])
+    return SearchResult(query, _decide(hits, off_topic, calibration), hits[:top_k])
 
 
 def _top(scores: np.ndarray, count: int) -> np.ndarray:
@@ -89,9 +93,11 @@ def _top(scores: np.ndarray, count: int) -> np.ndarray:
     return part[np.argsort(-scores[part], kind="stable")]
 
 
-def _decide(hits: tuple[Hit, ...], calibration: Calibration) -> Decision:
+def _decide(hits: tuple[Hit, ...], off_topic: float, calibration: Calibration) -> Decision:
     top = hits[0].score
     runner_up = hits[1].score if len(hits) > 1 else 0.0
+    if off_topic - hits[0].dense > calibration.off_topic_margin:
+        return "none"
     if top >= calibration.answer_at and top - runner_up >= calibration.answer_margin:
         return "answer"
     if top >= calibration.clarify_at:

@@ -33,26 +33,49 @@ def fold(text: str) -> str:
 
 def syllables(text: str) -> list[str]:
     """Folded syllables with the i/y spelling variant unified."""
-    return [_CONSONANT_Y.sub(r"\1i", word) for word in _WORD.findall(fold(text))]
+    return [folded for folded, _ in tokens(text)]
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    """Each syllable folded (as `syllables`) beside its accented, lower-case form."""
+    out = []
+    for written in re.findall(r"\w+", normalize(text)):
+        for part in _WORD.findall(fold(written)):
+            out.append((_CONSONANT_Y.sub(r"\1i", part), written))
+    return out
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != normalize(text)
+
+
+Key = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The editable table, folded: short forms to replace and everyday words to enrich."""
+    """The editable table: short forms to replace, everyday words to enrich.
 
-    abbreviations: dict[tuple[str, ...], tuple[str, ...]]
-    synonyms: dict[tuple[str, ...], tuple[str, ...]]
+    Short forms are matched folded ("dk" = "đk"). Everyday words are matched with their
+    accents when the question has accents, since folding makes different words meet
+    ("cười" laugh, "cưới" marry, "cuối" end are all "cuoi"); folded only in a question
+    typed without any accent.
+    """
+
+    abbreviations: dict[Key, Key]
+    synonyms_folded: dict[Key, Key]
+    synonyms_accented: dict[Key, Key]
 
     @property
     def longest(self) -> int:
-        return max((len(k) for k in (*self.abbreviations, *self.synonyms)), default=0)
+        return max((len(k) for k in (*self.abbreviations, *self.synonyms_folded)), default=0)
 
 
-def _folded_table(raw: dict) -> dict[tuple[str, ...], tuple[str, ...]]:
-    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+def _table(raw: dict, key_of) -> dict[Key, Key]:
+    table: dict[Key, Key] = {}
     for short, expansions in (raw or {}).items():
         for expansion in expansions if isinstance(expansions, list) else [expansions]:
-            key = tuple(syllables(str(short)))
+            key = key_of(str(short))
             table[key] = table.get(key, ()) + tuple(syllables(str(expansion)))
     return table
 
@@ -60,29 +83,37 @@ def _folded_table(raw: dict) -> dict[tuple[str, ...], tuple[str, ...]]:
 @lru_cache(maxsize=4)
 def load_vocabulary(path: Path = ABBREVIATIONS_FILE) -> Vocabulary:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return Vocabulary(_folded_table(raw.get("abbreviations")), _folded_table(raw.get("synonyms")))
+    folded = lambda text: tuple(syllables(text))  # noqa: E731
+    accented = lambda text: tuple(written for _, written in tokens(text))  # noqa: E731
+    return Vocabulary(_table(raw.get("abbreviations"), folded), _table(raw.get("synonyms"), folded),
+                      _table(raw.get("synonyms"), accented))
 
 
-def expand(words: list[str], vocabulary: Vocabulary | None = None) -> list[str]:
-    """Replace short forms by their expansion and add the formal word after an everyday one
-    (longest match first)."""
+def expand(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """The folded syllables of a text, short forms replaced by their expansion and everyday
+    words followed by their formal equivalent (longest match first)."""
     vocabulary = load_vocabulary() if vocabulary is None else vocabulary
-    longest = vocabulary.longest
+    pairs = tokens(text)
+    folded = [f for f, _ in pairs]
+    written = [w for _, w in pairs]
+    accents = has_diacritics(text)
     out: list[str] = []
     i = 0
-    while i < len(words):
-        for size in range(min(longest, len(words) - i), 0, -1):
-            key = tuple(words[i:i + size])
+    while i < len(pairs):
+        for size in range(min(vocabulary.longest, len(pairs) - i), 0, -1):
+            key = tuple(folded[i:i + size])
+            synonym = (vocabulary.synonyms_accented.get(tuple(written[i:i + size])) if accents
+                       else vocabulary.synonyms_folded.get(key))
             if key in vocabulary.abbreviations:
                 out.extend(vocabulary.abbreviations[key])
-            elif key in vocabulary.synonyms:
-                out.extend(key + vocabulary.synonyms[key])
+            elif synonym:
+                out.extend(key + synonym)
             else:
                 continue
             i += size
             break
         else:
-            out.append(words[i])
+            out.append(folded[i])
             i += 1
     return out
 
@@ -106,7 +137,7 @@ GENERIC_WEIGHT = 0.2
 
 def words_of(text: str) -> list[str]:
     """Folded syllables with short forms expanded: the units that terms are made of."""
-    return expand(syllables(text))
+    return expand(text)
 
 
 def terms_from(words: list[str]) -> list[str]:

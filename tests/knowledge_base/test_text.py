@@ -17,7 +17,7 @@ def test_i_and_y_spellings_meet():
 
 
 def test_abbreviations_expand_to_the_words_records_use():
-    assert expand(syllables("gplx")) == ["giay", "phep", "lai", "xe"]
+    assert expand("gplx") == ["giay", "phep", "lai", "xe"]
     assert "giay_chung" in terms("làm sổ đỏ")
     assert terms("đk tạm trú")[:4] == ["dang", "ki", "tam", "tru"]
 
@@ -26,3 +26,9 @@ def test_question_words_are_dropped_but_content_stays():
     words = terms("tôi muốn làm thẻ căn cước ở đâu")
     assert "the" in words and "can" in words and "cuoc" in words
     assert "toi" not in words and "dau" not in words
+
+
+def test_everyday_words_are_enriched_only_when_their_accents_match():
+    assert expand("hai đứa cưới năm sau")[:4] == ["hai", "dua", "cuoi", "ket"]
+    assert "ket" not in expand("kể chuyện cười đi")       # cười (laugh) is not cưới (marry)
+    assert "ket" in expand("tui em cuoi nam sau")           # no accents at all: folded match
