@@ -97,9 +97,7 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
         for text in passages_of(record):
             owners.append(number)
             texts.append(text)
-    batches = [texts[i:i + 64] for i in range(0, len(texts), 64)]
-    vectors = np.vstack([encoder.encode_passages(batch) for batch in progress(batches)]) if texts \
-        else np.zeros((0, encoder.dim), dtype=np.float32)
+    vectors = _encode(texts, encoder, _previous_vectors(index_dir, encoder.name), progress)
     vector_index = _vector_index(encoder.dim, len(texts))
     vector_index.add(vectors)
     off_topic = encoder.encode_passages(off_topic_texts())
@@ -110,6 +108,20 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
     target = builds / stamp
     staging = builds / f".{stamp}.partial"
     staging.mkdir()
+    try:
+        _write_build(staging, catalog, vector_index, owners, texts, off_topic, encoder, started)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _point_current(index_dir, target)
+    _prune(builds, keep=target)
+    return target
+
+
+def _write_build(staging: Path, catalog: Catalog, vector_index: faiss.Index, owners: list[int],
+                 texts: list[str], off_topic: np.ndarray, encoder: Encoder, started: float) -> None:
+    records = catalog.records
     faiss.write_index(vector_index, str(staging / "vectors.faiss"))
     _write_json(staging / "records.json", [
         {"kind": r.kind, **(procedure_to_raw(r) if isinstance(r, Procedure) else faq_to_raw(r))} for r in records
@@ -123,10 +135,31 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
         build_seconds=round(time.perf_counter() - started, 2),
     )
     _write_json(staging / "manifest.json", asdict(manifest))  # written last: a build without it is incomplete
-    staging.rename(target)
-    _point_current(index_dir, target)
-    _prune(builds, keep=target)
-    return target
+
+
+def _previous_vectors(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:
+    """Vectors of the live build by passage text, when made by the same encoder: a staff
+    edit re-encodes only the texts it changed."""
+    build = current_build(index_dir)
+    try:
+        if build is None or read_manifest(build).encoder != encoder_name:
+            return {}
+        texts = json.loads((build / "passages.json").read_text(encoding="utf-8"))["text"]
+        vectors = faiss.read_index(str(build / "vectors.faiss")).reconstruct_n(0, len(texts))
+    except (IndexUnavailable, OSError, ValueError, KeyError, RuntimeError):
+        return {}  # nothing reusable: encode everything
+    return dict(zip(texts, vectors))
+
+
+def _encode(texts: list[str], encoder: Encoder, known: dict[str, np.ndarray],
+            progress: Callable[[Iterable], Iterable]) -> np.ndarray:
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    batches = [missing[i:i + 64] for i in range(0, len(missing), 64)]
+    for batch in progress(batches):
+        known.update(zip(batch, encoder.encode_passages(batch)))
+    if not texts:
+        return np.zeros((0, encoder.dim), dtype=np.float32)
+    return np.ascontiguousarray(np.vstack([known[t] for t in texts]), dtype=np.float32)
 
 
 def _vector_index(dim: int, count: int) -> faiss.Index:

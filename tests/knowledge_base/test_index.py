@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.catalog import load_catalog, write_record
-from knowledge_base.index import IndexUnavailable, build_index, current_build, load_index, read_manifest
+from knowledge_base.index import (
+    IndexUnavailable, build_index, current_build, load_index, off_topic_texts, passages_of, read_manifest,
+)
 from knowledge_base.service import KnowledgeBase
 from tests.factories import make_procedure
 
@@ -52,3 +54,19 @@ def test_damaged_manifest_gives_a_clear_error(built):
     (built / "manifest.json").write_text("{not json")
     with pytest.raises(IndexUnavailable, match="rebuild"):
         read_manifest(built)
+
+
+def test_a_rebuild_encodes_only_the_texts_that_changed(settings, built, encoder):
+    class CountingEncoder:
+        name, dim = encoder.name, encoder.dim
+        encoded: list[str] = []
+
+        def encode_passages(self, texts):
+            self.encoded.extend(texts)
+            return encoder.encode_passages(texts)
+
+    counting = CountingEncoder()
+    new = make_procedure("gt-gplx", "Cấp lại giấy phép lái xe", field="Giao thông")
+    write_record(settings.catalog_dir, new)
+    build_index(load_catalog(settings.catalog_dir), counting, settings.index_dir)
+    assert sorted(counting.encoded) == sorted(passages_of(new) + off_topic_texts())
