@@ -5,7 +5,7 @@ ACTIONS_VENV := .venv-actions
 RASA_PY := $(RASA_VENV)/bin/python
 ACTIONS_PY := $(ACTIONS_VENV)/bin/python
 
-.PHONY: setup run test index train validate eval bench browser services clean
+.PHONY: setup run test index train validate eval bench bench-dossiers browser services clean telegram-poll
 
 setup: $(RASA_VENV)/.lock.sha256 $(ACTIONS_VENV)/.lock.sha256
 
@@ -27,6 +27,9 @@ run: setup
 test: setup browser services
 	scripts/test.sh
 
+telegram-poll: setup ## Telegram without a public URL: forward getUpdates to the local Rasa (next to `make run`)
+	$(RASA_PY) -m channels.telegram poll
+
 index: setup
 	$(ACTIONS_PY) -m knowledge_base build
 
@@ -39,6 +42,9 @@ eval: index
 
 bench: setup
 	$(ACTIONS_PY) benchmarks/search_latency.py
+
+bench-dossiers: setup services ## dossier look-up latency at 100,000 dossiers, SQLite and PostgreSQL
+	$(ACTIONS_PY) benchmarks/dossier_lookup.py
 
 clean:
 	rm -rf var models .pytest_cache

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ROOT, Stack, load_dotenv  # noqa: E402
+from scripts.stack import ACTIONS_PYTHON, ROOT, Stack, load_dotenv, run_step  # noqa: E402
 
 
 def main() -> int:
@@ -20,6 +20,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGHUP, stop)
     try:
+        # First start only (empty dossier table): fictitious dossiers to try "tra cứu hồ sơ" with.
+        run_step([str(ACTIONS_PYTHON), "-m", "actions.dossiers", "seed-demo", "--if-empty"], stack.env)
         stack.start()
         print(f"\nThe assistant is running.\n  Web chat:  http://localhost:{stack.env['RASA_PORT']}/webhooks/web/chat"
               f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook\nPress Ctrl-C to stop.", flush=True)

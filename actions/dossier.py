@@ -1,0 +1,183 @@
+"""Dossier status in chat: the form's validation, the checked look-up, and the answer.
+
+Nothing about a dossier is said before the check passes; an unknown code and wrong digits get
+the same reply; malformed or oversized input gets a clear message and changes nothing (it is
+neither looked up nor counted as a failed check). All wording is in bot/domain/dossier.yml.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.dossiers import DossierError, InvalidDossierCode
+from actions.dossiers.checks import CHECK_LENGTH, mask_name
+from actions.dossiers.codes import find_code, remove_codes
+from actions.dossiers.lookup import Found, Locked, NotFound, dossier_lookup
+from actions.dossiers.model import Dossier, Status, today
+from actions.responses import phrase
+
+log = logging.getLogger(__name__)
+MAX_INPUT = 300          # characters; longer messages are refused without being parsed
+_DIGITS = re.compile(r"\d+")
+FULL_NUMBER = 9          # a digit group this long is a whole phone or ID number
+SLOTS = ("dossier_code", "dossier_check_digits")
+
+
+def clear_slots() -> list[dict]:
+    return [SlotSet(name, None) for name in SLOTS]
+
+
+class ValidateDossierForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_dossier_form"
+
+    def validate_dossier_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> dict[str, Any]:
+        text = str(value or "")
+        if too_long(text, tracker):
+            dispatcher.utter_message(response="utter_dossier_input_too_long")
+            return {"dossier_code": None}
+        code = find_code(text)
+        if code is None:
+            dispatcher.utter_message(response="utter_invalid_dossier_code")
+        return {"dossier_code": code}
+
+    def validate_dossier_check_digits(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> dict[str, Any]:
+        text = str(value or "")
+        if too_long(text, tracker):
+            dispatcher.utter_message(response="utter_dossier_input_too_long")
+            return {"dossier_check_digits": None}
+        digits = check_digits_in(text)
+        if digits is None and find_code(text) is None:    # a (new) code alone: taken by its own slot, re-ask
+            groups = _DIGITS.findall(remove_codes(text))
+            full = any(len(g) >= FULL_NUMBER for g in groups)
+            dispatcher.utter_message(response="utter_dossier_full_number_given" if full
+                                     else "utter_invalid_dossier_check_digits")
+        return {"dossier_check_digits": digits}
+
+
+def too_long(value: str, tracker: Tracker) -> bool:
+    """An oversized slot value or message (a code found inside a huge message is not taken either)."""
+    return max(len(value), len(tracker.latest_message.get("text") or "")) > MAX_INPUT
+
+
+def check_digits_in(text: str) -> str | None:
+    """The 4 check digits in a message ("5678", "4 số cuối là 5678", "56 78"), codes aside; else None."""
+    groups = [g for g in _DIGITS.findall(remove_codes(text)) if g.isascii()]
+    exact = [g for g in groups if len(g) == CHECK_LENGTH]
+    if len(exact) == 1:
+        return exact[0]
+    joined = "".join(groups)
+    return joined if len(joined) == CHECK_LENGTH else None
+
+
+class ActionCheckDossierStatus(Action):
+    """The form is complete: check the digits (with lock-out), answer, and forget both slots.
+
+    A found dossier's knowledge-base procedure becomes the procedure under discussion."""
+
+    def name(self) -> str:
+        return "action_check_dossier_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        code, digits = (tracker.get_slot(name) for name in SLOTS)
+        if not code or not digits:
+            dispatcher.utter_message(response="utter_ask_dossier_code")
+            return clear_slots()
+        now = dt.datetime.now(dt.timezone.utc)
+        try:
+            outcome = dossier_lookup().check(tracker.sender_id, code, digits, now)
+        except (InvalidDossierCode, ValueError):
+            dispatcher.utter_message(response="utter_invalid_dossier_code")
+            return clear_slots()
+        except DossierError as error:
+            log.error("dossier look-up unavailable: %s", error)
+            dispatcher.utter_message(response="utter_dossier_unavailable")
+            return clear_slots()
+        if isinstance(outcome, Found):
+            for response, values in DossierReply(domain).messages(outcome.dossier, today()):
+                dispatcher.utter_message(response=response, **values)
+            if outcome.dossier.procedure_id:   # follow-ups ("lệ phí bao nhiêu?") are about this procedure
+                return clear_slots() + [SlotSet("procedure_id", outcome.dossier.procedure_id)]
+        elif isinstance(outcome, NotFound):
+            dispatcher.utter_message(response="utter_dossier_not_found")
+            if outcome.locked_until:
+                dispatcher.utter_message(response="utter_dossier_locked", minutes=minutes_until(outcome.locked_until,
+                                                                                                now))
+        elif isinstance(outcome, Locked):
+            dispatcher.utter_message(response="utter_dossier_locked", minutes=minutes_until(outcome.until, now))
+        return clear_slots()
+
+
+class ActionClearDossierLookup(Action):
+    """The look-up was abandoned (cancelled, or a human asked for): forget what was given."""
+
+    def name(self) -> str:
+        return "action_clear_dossier_lookup"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        return clear_slots()
+
+
+def minutes_until(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+def vn_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+class DossierReply:
+    """The answer about a checked dossier, as (response, values) pairs: the summary, then any apology."""
+
+    def __init__(self, domain: dict[str, Any]):
+        self.domain = domain
+
+    def _or_unknown(self, value: str | None) -> str:
+        return value or phrase(self.domain, "utter_dossier_value_unknown")
+
+    def messages(self, dossier: Dossier, on: dt.date) -> list[tuple[str, dict[str, str]]]:
+        summary = {
+            "code": dossier.code, "procedure": dossier.procedure_name,
+            "applicant": mask_name(dossier.applicant.name), "received": vn_date(dossier.received_on),
+            "due": vn_date(dossier.due_on), "timing": self.timing(dossier, on), "unit": dossier.handling_unit,
+            "status": self.status(dossier),
+        }
+        messages = [("utter_dossier_summary", summary)]
+        if dossier.is_overdue(on):
+            if dossier.apology_letter or dossier.new_due_on:
+                messages.append(("utter_dossier_apology", {
+                    "letter": self._or_unknown(dossier.apology_letter),
+                    "new_due": vn_date(dossier.new_due_on) if dossier.new_due_on else self._or_unknown(None)}))
+            else:
+                messages.append(("utter_dossier_apology_pending", {"unit": dossier.handling_unit}))
+        return messages
+
+    def timing(self, dossier: Dossier, on: dt.date) -> str:
+        if not dossier.status.in_progress:
+            return ""
+        days = dossier.days_to_due(on)
+        if days > 0:
+            return phrase(self.domain, "utter_dossier_days_left", days=days)
+        if days == 0:
+            return phrase(self.domain, "utter_dossier_due_today")
+        return phrase(self.domain, "utter_dossier_days_late", days=-days)
+
+    def status(self, dossier: Dossier) -> str:
+        values = {"note": self._or_unknown(dossier.status_note)}
+        if dossier.status is Status.SUPPLEMENT_REQUESTED:
+            values = {"documents": "\n".join(f"  – {d}" for d in dossier.missing_documents) or self._or_unknown(None),
+                      "place": self._or_unknown(dossier.supplement_place)}
+        elif dossier.status is Status.PROCESSED:
+            values = {"method": self._or_unknown(dossier.collection_method),
+                      "place": self._or_unknown(dossier.collection_place)}
+        return phrase(self.domain, f"utter_dossier_status_{dossier.status.value}", **values)
