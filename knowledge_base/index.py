@@ -8,6 +8,7 @@ swapped to them in one rename, so a failed build leaves the old index serving.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -16,7 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-import faiss
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # its CPU-feature probing is noise
+import faiss  # noqa: E402
 import numpy as np
 import yaml
 

@@ -75,7 +75,7 @@ def ensure_model(models_dir: Path, env: dict[str, str]) -> Path:
     model = models_dir / f"{training_fingerprint()}.tar.gz"
     if not model.exists():
         print(f"training the Rasa model (about a minute) -> {model.relative_to(ROOT)}", flush=True)
-        run_step([str(RASA_PYTHON), "-m", "rasa", "train", "--config", "config.yml", "--domain", "bot/domain",
+        run_step([str(RASA_PYTHON), str(ROOT / "scripts" / "rasa_cli.py"), "train", "--config", "config.yml", "--domain", "bot/domain",
                   "--data", "bot/data", "--out", str(models_dir), "--fixed-model-name", model.name[:-7]], env)
     return model
 
@@ -125,7 +125,7 @@ class Stack:
         model = ensure_model(self.models_dir, self.env)
         self._spawn("actions", [str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
                                 "--port", self.env["ACTIONS_PORT"], "--endpoints", "bot/endpoints.yml"])
-        self._spawn("rasa", [str(RASA_PYTHON), "-m", "rasa", "run", "--model", str(model),
+        self._spawn("rasa", [str(RASA_PYTHON), str(ROOT / "scripts" / "rasa_cli.py"), "run", "--model", str(model),
                              "--port", self.env["RASA_PORT"], "--credentials", "bot/credentials.yml",
                              "--endpoints", "bot/endpoints.yml", "--cors", "*"])
         self.wait_ready(timeout)

@@ -1,0 +1,20 @@
+"""The Rasa command line with its dependencies' known harmless warnings silenced.
+
+Sanic adds a "once" filter for DeprecationWarning when it is imported, which overrides
+PYTHONWARNINGS; so Sanic is imported first and our filters are put in front of its.
+Usage: .venv-rasa/bin/python scripts/rasa_cli.py <rasa arguments>
+"""
+import sys
+import warnings
+
+import sanic  # noqa: F401  (its import installs the filter overridden below)
+
+for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+    warnings.filterwarnings("ignore", category=category)
+warnings.filterwarnings("ignore", module=r"matplotlib\.")  # pyparsing notices, raised from matplotlib
+
+from rasa.__main__ import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.argv[0] = "rasa"
+    sys.exit(main())
