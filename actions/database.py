@@ -6,12 +6,13 @@ Tables are created and changed only by the numbered migrations below, recorded i
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase
+
+from actions.lazy import Lazy
 
 DEFAULT_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'var' / 'app.db'}"
 
@@ -61,21 +62,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-_engine: Engine | None = None
-_lock = threading.Lock()
-
-
-def engine() -> Engine:
-    """The process's engine, created (and migrated) on first use."""
-    global _engine
-    if _engine is None:
-        with _lock:
-            if _engine is None:
-                _engine = make_engine(os.environ.get("DATABASE_URL", DEFAULT_URL))
-    return _engine
-
-
-def use_engine(new: Engine | None) -> None:
-    """Install another engine (tests), or None to go back to DATABASE_URL."""
-    global _engine
-    _engine = new
+_engine: Lazy[Engine] = Lazy(lambda: make_engine(os.environ.get("DATABASE_URL", DEFAULT_URL)))
+engine = _engine.get            # the process's engine, created (and migrated) on first use
+use_engine = _engine.set        # another engine (tests), or None to go back to DATABASE_URL

@@ -1,25 +1,10 @@
 """The knowledge base the actions use: created on first use, replaceable by tests."""
 from __future__ import annotations
 
-import threading
-
+from actions.lazy import Lazy
 from knowledge_base.service import KnowledgeBase
 from knowledge_base.settings import Settings
 
-_instance: KnowledgeBase | None = None
-_lock = threading.Lock()
-
-
-def knowledge_base() -> KnowledgeBase:
-    global _instance
-    if _instance is None:
-        with _lock:
-            if _instance is None:
-                _instance = KnowledgeBase(Settings.from_env())
-    return _instance
-
-
-def use_knowledge_base(kb: KnowledgeBase | None) -> None:
-    """Install another knowledge base (tests), or None to go back to the configured one."""
-    global _instance
-    _instance = kb
+_knowledge_base: Lazy[KnowledgeBase] = Lazy(lambda: KnowledgeBase(Settings.from_env()))
+knowledge_base = _knowledge_base.get
+use_knowledge_base = _knowledge_base.set

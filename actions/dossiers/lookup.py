@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from dataclasses import dataclass
 
 from actions.dossiers import DossierUnavailable
+from actions.lazy import Lazy
 from actions.dossiers.checks import is_check_digits
 from actions.dossiers.codes import code_ref, normalize_code
 from actions.dossiers.lockout import Lockout, dossier_subject, sender_subject
@@ -66,29 +66,19 @@ class DossierLookup:
         return Found(dossier)
 
 
-_instance: DossierLookup | None = None
-_lock = threading.Lock()
+def _open_lookup() -> DossierLookup:
+    """The look-up on the configured backend."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from actions.database import engine
+    from actions.dossiers.store import open_store
+    settings = DossierSettings.from_env()
+    try:
+        return DossierLookup(open_store(settings), Lockout(engine(), settings))
+    except SQLAlchemyError as error:
+        raise DossierUnavailable("the application database cannot be opened") from error
 
 
-def dossier_lookup() -> DossierLookup:
-    """The process's look-up on the configured backend, created on first use."""
-    global _instance
-    if _instance is None:
-        with _lock:
-            if _instance is None:
-                from sqlalchemy.exc import SQLAlchemyError
-
-                from actions.database import engine
-                from actions.dossiers.store import open_store
-                settings = DossierSettings.from_env()
-                try:
-                    _instance = DossierLookup(open_store(settings), Lockout(engine(), settings))
-                except SQLAlchemyError as error:
-                    raise DossierUnavailable("the application database cannot be opened") from error
-    return _instance
-
-
-def use_dossier_lookup(lookup: DossierLookup | None) -> None:
-    """Install another look-up (tests), or None to go back to the configured one."""
-    global _instance
-    _instance = lookup
+_lookup: Lazy[DossierLookup] = Lazy(_open_lookup)
+dossier_lookup = _lookup.get          # the process's look-up, created on first use
+use_dossier_lookup = _lookup.set      # another look-up (tests), or None for the configured one
