@@ -28,7 +28,6 @@ from knowledge_base.catalog import Catalog
 from knowledge_base.encoders import Encoder
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.schema import Procedure, Record, faq_to_raw, parse_faq, parse_procedure, procedure_to_raw
-from knowledge_base.text import fold
 
 FORMAT = 2
 CURRENT = "current"
@@ -67,22 +66,22 @@ class LoadedIndex:
 
 
 def passages_of(record: Record) -> list[str]:
-    """The texts embedded for a record: its names as written and folded, and a description."""
-    texts: list[str] = []
-    for text in record.names():
-        for variant in (text, fold(text)):
-            if variant not in texts:
-                texts.append(variant)
+    """The texts embedded for a record: its names as written, and a description.
+
+    No unaccented copies: a question typed without accents gets them back before it is
+    embedded (accents.py), which measured as well as embedding folded copies of every name.
+    """
+    texts = list(dict.fromkeys(record.names()))
     description = record.description()
-    if description:
+    if description and description not in texts:
         texts.append(description)
     return texts
 
 
 def off_topic_texts(path: Path = OFF_TOPIC_FILE) -> list[str]:
-    """The everyday topics a question may be closer to than to any record, written and folded."""
+    """The everyday topics a question may be closer to than to any record."""
     topics = [str(t) for t in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
-    return list(dict.fromkeys([*topics, *(fold(t) for t in topics)]))
+    return list(dict.fromkeys(topics))
 
 
 def lexical_document(record: Record) -> str:
