@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from threadpoolctl import threadpool_limits
+
 from knowledge_base.encoders import Encoder, load_encoder
 from knowledge_base.index import IndexUnavailable, LoadedIndex, current_build, load_index
 from knowledge_base.schema import Record
@@ -28,6 +30,9 @@ class KnowledgeBase:
     def encoder(self) -> Encoder:
         if self._encoder is None:
             self._encoder = load_encoder(self.settings.encoder)
+            # The encoder's and faiss's OpenMP pools default to every core; on a small machine
+            # shared with Rasa they then wait on each other (p95 above a second, measured).
+            threadpool_limits(self.settings.search_threads)
         return self._encoder
 
     def index(self) -> LoadedIndex:
