@@ -3,8 +3,9 @@
     .venv-actions/bin/python benchmarks/rest_load.py [--messages 300] [--levels 1,10,50]
 
 Starts the stack (trained model, real index) on its own ports, then for each concurrency
-level runs that many simulated citizens at once; each sends procedure questions and
-follow-ups in turn and waits for the reply before its next message. Prints p50/p95 per
+level runs that many simulated citizens at once; each holds an 8-message conversation
+(procedure questions, follow-ups, small talk), waiting for each reply before the next
+message, then makes way for a new citizen. Prints p50/p95 per
 message, messages per second, lost or duplicated replies, and the peak memory (VmHWM) of
 the Rasa and action server processes.
 """
@@ -46,8 +47,10 @@ def peak_memory_mb(pid: int) -> float:
 
 
 async def citizen(client: httpx.AsyncClient, url: str, count: int, samples: list, problems: list) -> None:
-    sender = f"bench-{uuid.uuid4().hex[:10]}"
+    """`count` messages: the script's conversation again and again, each time as a new citizen."""
     for n in range(count):
+        if n % len(SCRIPT) == 0:
+            sender = f"bench-{uuid.uuid4().hex[:10]}"
         message, expected = SCRIPT[n % len(SCRIPT)]
         started = time.perf_counter()
         reply = await client.post(url, json={"sender": sender, "message": message})

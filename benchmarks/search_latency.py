@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import resource
 import sys
@@ -24,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -82,11 +84,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=Settings.from_env().search_threads,
+                        help="CPU threads per query (KB_SEARCH_THREADS); set OMP_WAIT_POLICY as the server does")
     args = parser.parse_args()
     settings = Settings.from_env()
     catalog = load_catalog(settings.catalog_dir)
     questions = [q.text for q in load_golden()]
     encoder = load_encoder(settings.encoder)
+    threadpool_limits(args.threads)
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -94,7 +99,8 @@ def main() -> None:
         build = time.perf_counter() - started
         kb = KnowledgeBase(replace(settings, index_dir=Path(tmp) / "catalog"), encoder)
         print(f"catalog: {len(catalog.procedures)} procedures + {len(catalog.faqs)} FAQ entries, "
-              f"encoder {encoder.name}, index build {build:.1f} s")
+              f"encoder {encoder.name}, index build {build:.1f} s; searches on {args.threads} thread(s), "
+              f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'default')}")
         print(f"  search latency: {percentiles(measure(kb, questions, args.rounds))}")
 
         if args.synthetic:

@@ -30,8 +30,9 @@ class KnowledgeBase:
     def encoder(self) -> Encoder:
         if self._encoder is None:
             self._encoder = load_encoder(self.settings.encoder)
-            # The encoder's and faiss's OpenMP pools default to every core; on a small machine
-            # shared with Rasa they then wait on each other (p95 above a second, measured).
+            # OpenMP pools default to every core and spin while waiting: next to Rasa on 2 cores
+            # that gave p95 > 1 s. A bounded pool, with OMP_WAIT_POLICY=PASSIVE set by the
+            # stack, keeps p95 near 40 ms under load (benchmarks/search_latency.py).
             threadpool_limits(self.settings.search_threads)
         return self._encoder
 

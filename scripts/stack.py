@@ -25,6 +25,7 @@ QUIET = {  # known harmless start-up notices
     "LOG_LEVEL_LIBRARIES": "ERROR",
     "RASA_TELEMETRY_ENABLED": "false",
     "HF_HUB_OFFLINE": "1",
+    "OMP_WAIT_POLICY": "PASSIVE",   # OpenMP threads sleep, not spin, when Rasa needs the cores
     "TRANSFORMERS_OFFLINE": "1",
 }
 
