@@ -21,7 +21,6 @@ def _deletions(word: str) -> set[str]:
 class LexicalMatch:
     scores: np.ndarray          # BM25 score of every document
     coverage: np.ndarray        # share of the query's IDF mass each document contains, 0..1
-    known_share: float          # share of the query's terms found anywhere in the index
     terms: frozenset[str]       # the query's terms after typo correction
 
 
@@ -67,15 +66,12 @@ class LexicalIndex:
             return word
         return max(sorted(candidates), key=lambda t: len(self._postings[t][0]))
 
-    def query_terms(self, text: str) -> tuple[list[str], float]:
-        """The query's terms after typo correction, and the share of its syllables already known."""
-        words = words_of(text)
-        content = [w for w in words if w not in STOPWORDS]
-        known = sum(w in self._postings for w in content) / len(content) if content else 0.0
-        return terms_from([self.correct(w) for w in words]), known
+    def query_terms(self, text: str) -> list[str]:
+        """The query's terms after typo correction."""
+        return terms_from([self.correct(w) for w in words_of(text)])
 
     def match(self, text: str) -> LexicalMatch:
-        query, known = self.query_terms(text)
+        query = self.query_terms(text)
         scores = np.zeros(self.size, dtype=np.float32)
         matched = np.zeros(self.size, dtype=np.float32)
         total = 0.0
@@ -89,7 +85,7 @@ class LexicalIndex:
                 scores[docs] += idf * weights
                 matched[docs] += idf
         coverage = matched / total if total else matched
-        return LexicalMatch(scores, coverage, known, frozenset(query))
+        return LexicalMatch(scores, coverage, frozenset(query))
 
     def name_precision(self, match: LexicalMatch, documents: np.ndarray) -> np.ndarray:
         """For each document, the best share of one of its names' IDF mass the query contains.
