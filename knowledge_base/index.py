@@ -58,6 +58,7 @@ class LoadedIndex:
     path: Path
     manifest: Manifest
     records: tuple[Record, ...]
+    by_id: dict[str, Record]
     passage_owner: np.ndarray      # record number of each vector
     vectors: faiss.Index
     lexical: LexicalIndex
@@ -225,6 +226,7 @@ def load_index(build: Path, encoder_name: str) -> LoadedIndex:
         path=build,
         manifest=manifest,
         records=records,
+        by_id={r.id: r for r in records},
         passage_owner=np.asarray(passages["owner"], dtype=np.int32),
         vectors=faiss.read_index(str(build / "vectors.faiss")),
         lexical=LexicalIndex([lexical_document(r) for r in records], [r.names() for r in records]),

@@ -54,4 +54,4 @@ class KnowledgeBase:
         return search(self.index(), self.encoder, query, top_k)
 
     def get(self, record_id: str) -> Record | None:
-        return next((r for r in self.index().records if r.id == record_id), None)
+        return self.index().by_id.get(record_id)
