@@ -6,13 +6,14 @@ Starts the stack (trained model, real index) on its own ports, then for each con
 level runs that many simulated citizens at once; each holds an 8-message conversation
 (procedure questions, follow-ups, small talk), waiting for each reply before the next
 message, then makes way for a new citizen. Prints p50/p95 per
-message, messages per second, lost or duplicated replies, and the peak memory (VmHWM) of
+message, messages per second, lost or duplicated replies, CPU time per message and the peak memory (VmHWM) of
 the Rasa and action server processes.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -37,6 +38,12 @@ SCRIPT = [
     ("xin chào", "Xin chào"),
     ("cảm ơn", "hỗ trợ"),
 ]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -88,10 +95,14 @@ def main() -> None:
             url = f"{stack.rasa_url}/webhooks/rest/webhook"
             asyncio.run(level(url, 2, 16))  # warm-up
             for concurrency in map(int, args.levels.split(",")):
+                cpu_before = {name: cpu_seconds(p.pid) for name, p in stack.processes.items()}
                 samples, problems, elapsed = asyncio.run(level(url, concurrency, args.messages))
+                cpu = ", ".join(f"{name} {(cpu_seconds(p.pid) - cpu_before[name]) / len(samples) * 1000:.0f}"
+                                for name, p in stack.processes.items())
                 p50, p95 = np.percentile(np.array(samples) * 1000, [50, 95])
                 print(f"{concurrency:3d} concurrent: {len(samples)} messages, p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-                      f"{len(samples) / elapsed:.1f} messages/s, wrong or lost replies: {len(problems)}")
+                      f"{len(samples) / elapsed:.1f} messages/s, wrong or lost replies: {len(problems)}; "
+                      f"CPU ms per message: {cpu}")
                 for problem in problems[:5]:
                     print(f"     {problem}")
             for name, process in stack.processes.items():

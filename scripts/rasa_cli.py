@@ -1,4 +1,5 @@
-"""The Rasa command line with its dependencies' known harmless warnings silenced.
+"""The Rasa command line with its dependencies' known harmless warnings silenced, and the
+check of the action server's replies compiled once (scripts/rasa_speedups.py).
 
 Sanic adds a "once" filter for DeprecationWarning when it is imported, which overrides
 PYTHONWARNINGS; so Sanic is imported first and our filters are put in front of its.
@@ -15,6 +16,9 @@ warnings.filterwarnings("ignore", module=r"matplotlib\.")  # pyparsing notices, 
 
 from rasa.__main__ import main  # noqa: E402
 
+from rasa_speedups import compile_action_reply_check  # noqa: E402  (this folder is on sys.path)
+
 if __name__ == "__main__":
     sys.argv[0] = "rasa"
+    compile_action_reply_check()
     sys.exit(main())
