@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Iterable
 
-from knowledge_base.text import fold, has_diacritics, normalize
+from knowledge_base.text import fold, normalize
 
 _SYLLABLE = re.compile(r"\w+")
 MAX_CANDIDATES = 6
@@ -44,15 +44,14 @@ class AccentRestorer:
         return -math.log((self._bigrams[(previous, word)] + 0.4 * unigram * seen) / seen)
 
     def restore(self, text: str) -> str:
-        """The text with the likeliest accents; unknown syllables, and those that already
-        carry accents, unchanged."""
+        """The text with the likeliest accents; unknown syllables unchanged."""
         words = _syllables(text)
         if not words:
             return text
         # Viterbi over candidate forms; a syllable without candidates is its own only form.
         paths: dict[str, tuple[float, list[str]]] = {None: (0.0, [])}  # type: ignore[dict-item]
         for word in words:
-            candidates = [word] if has_diacritics(word) else self._forms.get(word, [word])
+            candidates = self._forms.get(fold(word), [word])
             step: dict[str, tuple[float, list[str]]] = {}
             for candidate in candidates:
                 step[candidate] = min(

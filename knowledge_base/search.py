@@ -14,7 +14,7 @@ import numpy as np
 from knowledge_base.encoders import Encoder
 from knowledge_base.index import LoadedIndex
 from knowledge_base.schema import Record
-from knowledge_base.text import has_diacritics, spelled_out
+from knowledge_base.text import has_diacritics
 
 Decision = Literal["answer", "clarify", "none"]
 
@@ -64,7 +64,7 @@ def search(index: LoadedIndex, encoder: Encoder, query: str, top_k: int = 5,
     lexical = index.lexical.match(query)
 
     dense = np.zeros(size, dtype=np.float32)
-    query_vector = encoder.encode_queries([_for_the_model(query, index)])
+    query_vector = encoder.encode_queries([query if has_diacritics(query) else index.accents.restore(query)])
     off_topic = float((index.off_topic @ query_vector[0]).max()) if len(index.off_topic) else -1.0
     k = min(calibration.dense_candidates, index.vectors.ntotal)
     if k:
@@ -83,12 +83,6 @@ def search(index: LoadedIndex, encoder: Encoder, query: str, top_k: int = 5,
     order = _top(fused, max(top_k, 2))
     hits = tuple(Hit(index.records[i], float(fused[i]), float(dense[i]), float(lexical.coverage[i])) for i in order)
     return SearchResult(query, _decide(hits, off_topic, calibration), hits[:top_k])
-
-
-def _for_the_model(query: str, index: LoadedIndex) -> str:
-    """Short forms spelled out and, in a question typed without accents, accents put back."""
-    text = spelled_out(query) or query
-    return text if has_diacritics(query) else index.accents.restore(text)
 
 
 def _top(scores: np.ndarray, count: int) -> np.ndarray:

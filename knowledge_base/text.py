@@ -63,7 +63,6 @@ class Vocabulary:
     """
 
     abbreviations: dict[Key, Key]
-    abbreviations_written: dict[Key, Key]     # the same expansions with their accents
     synonyms_folded: dict[Key, Key]
     synonyms_accented: dict[Key, Key]
 
@@ -72,12 +71,12 @@ class Vocabulary:
         return max((len(k) for k in (*self.abbreviations, *self.synonyms_folded)), default=0)
 
 
-def _table(raw: dict, key_of, value_of) -> dict[Key, Key]:
+def _table(raw: dict, key_of) -> dict[Key, Key]:
     table: dict[Key, Key] = {}
     for short, expansions in (raw or {}).items():
         for expansion in expansions if isinstance(expansions, list) else [expansions]:
             key = key_of(str(short))
-            table[key] = table.get(key, ()) + value_of(str(expansion))
+            table[key] = table.get(key, ()) + tuple(syllables(str(expansion)))
     return table
 
 
@@ -86,60 +85,37 @@ def load_vocabulary(path: Path = ABBREVIATIONS_FILE) -> Vocabulary:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     folded = lambda text: tuple(syllables(text))  # noqa: E731
     accented = lambda text: tuple(written for _, written in tokens(text))  # noqa: E731
-    short_forms, everyday = raw.get("abbreviations"), raw.get("synonyms")
-    return Vocabulary(_table(short_forms, folded, folded), _table(short_forms, folded, accented),
-                      _table(everyday, folded, folded), _table(everyday, accented, folded))
-
-
-def _scan(text: str, vocabulary: Vocabulary):
-    """The text's syllables as (kind, position, length) runs, longest table match first:
-    kind "short" (a short form), "everyday" (a word with a formal synonym) or "plain"."""
-    pairs = tokens(text)
-    folded = tuple(f for f, _ in pairs)
-    written = tuple(w for _, w in pairs)
-    accents = has_diacritics(text)
-    i = 0
-    while i < len(pairs):
-        for size in range(min(vocabulary.longest, len(pairs) - i), 0, -1):
-            if folded[i:i + size] in vocabulary.abbreviations:
-                yield "short", folded[i:i + size], written[i:i + size]
-            elif (vocabulary.synonyms_accented.get(written[i:i + size]) if accents
-                  else vocabulary.synonyms_folded.get(folded[i:i + size])):
-                yield "everyday", folded[i:i + size], written[i:i + size]
-            else:
-                continue
-            i += size
-            break
-        else:
-            yield "plain", folded[i:i + 1], written[i:i + 1]
-            i += 1
+    return Vocabulary(_table(raw.get("abbreviations"), folded), _table(raw.get("synonyms"), folded),
+                      _table(raw.get("synonyms"), accented))
 
 
 def expand(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     """The folded syllables of a text, short forms replaced by their expansion and everyday
     words followed by their formal equivalent (longest match first)."""
     vocabulary = load_vocabulary() if vocabulary is None else vocabulary
+    pairs = tokens(text)
+    folded = [f for f, _ in pairs]
+    written = [w for _, w in pairs]
     accents = has_diacritics(text)
     out: list[str] = []
-    for kind, folded, written in _scan(text, vocabulary):
-        if kind == "short":
-            out.extend(vocabulary.abbreviations[folded])
-        elif kind == "everyday":
-            synonyms = vocabulary.synonyms_accented[written] if accents else vocabulary.synonyms_folded[folded]
-            out.extend(folded + synonyms)
+    i = 0
+    while i < len(pairs):
+        for size in range(min(vocabulary.longest, len(pairs) - i), 0, -1):
+            key = tuple(folded[i:i + size])
+            synonym = (vocabulary.synonyms_accented.get(tuple(written[i:i + size])) if accents
+                       else vocabulary.synonyms_folded.get(key))
+            if key in vocabulary.abbreviations:
+                out.extend(vocabulary.abbreviations[key])
+            elif synonym:
+                out.extend(key + synonym)
+            else:
+                continue
+            i += size
+            break
         else:
-            out.extend(folded)
+            out.append(folded[i])
+            i += 1
     return out
-
-
-def spelled_out(text: str, vocabulary: Vocabulary | None = None) -> str:
-    """The question as the embedding model reads it best: lower case, short forms written
-    out with their accents ("gplx" -> "giấy phép lái xe"), question phrases dropped."""
-    vocabulary = load_vocabulary() if vocabulary is None else vocabulary
-    out: list[str] = []
-    for kind, folded, written in _scan(text, vocabulary):
-        out.extend(vocabulary.abbreviations_written[folded] if kind == "short" else written)
-    return " ".join(out)
 
 
 # Function words of chat questions: they carry no hint of WHICH procedure is meant.
