@@ -1,18 +1,26 @@
 """Latency and throughput through Rasa's REST webhook, with the action server and the real index.
 
-    .venv-actions/bin/python benchmarks/rest_load.py [--messages 300] [--levels 1,10,50]
+    .venv-actions/bin/python benchmarks/rest_load.py [--levels 1,10,50] [--messages 400]
+                                                     [--paced 10,60] [--pause 1] [--seconds 30]
 
-Starts the stack (trained model, real index) on its own ports, then for each concurrency
-level runs that many simulated citizens at once; each holds an 8-message conversation
-(procedure questions, follow-ups, small talk), waiting for each reply before the next
-message, then makes way for a new citizen. Prints p50/p95 per
-message, messages per second, lost or duplicated replies, CPU time per message and the peak memory (VmHWM) of
-the Rasa and action server processes.
+Starts the stack (trained model, real index) on its own ports, then runs simulated citizens
+at once; each holds an 8-message conversation (procedure questions, follow-ups, small
+talk), waiting for each reply before the next message, then makes way for a new citizen.
+
+- Saturation (`--levels`): no pause between a reply and the next message, `--messages` in
+  all: the most the two servers can answer, and the latency when they are overrun.
+- Paced (`--paced`): each citizen pauses `--pause` seconds after each reply (people read and
+  type for far longer), for `--seconds`: latency at a given number of open conversations,
+  and whether the servers keep up with the load those conversations offer.
+
+Prints p50/p95 per message, messages per second, wrong, lost or duplicated replies, CPU
+time per message of each process, and the peak memory (VmHWM) of both processes.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import sys
 import tempfile
@@ -53,9 +61,12 @@ def peak_memory_mb(pid: int) -> float:
     return 0.0
 
 
-async def citizen(client: httpx.AsyncClient, url: str, count: int, samples: list, problems: list) -> None:
-    """`count` messages: the script's conversation again and again, each time as a new citizen."""
-    for n in range(count):
+async def citizen(client: httpx.AsyncClient, url: str, count: float, deadline: float, pause: float,
+                  samples: list, problems: list) -> None:
+    """`count` messages or until `deadline`: the script's conversation again and again, each
+    time as a new citizen, pausing `pause` seconds after each reply."""
+    n = 0
+    while n < count and time.perf_counter() < deadline:
         if n % len(SCRIPT) == 0:
             sender = f"bench-{uuid.uuid4().hex[:10]}"
         message, expected = SCRIPT[n % len(SCRIPT)]
@@ -68,24 +79,45 @@ async def citizen(client: httpx.AsyncClient, url: str, count: int, samples: list
             problems.append(f"{message!r}: HTTP {reply.status_code}, expected {expected!r} in {joined[:80]!r}")
         elif len(set(texts)) != len(texts):
             problems.append(f"{message!r}: a reply was sent twice")
+        n += 1
+        await asyncio.sleep(pause)
 
 
-async def level(url: str, concurrency: int, messages: int) -> tuple[list[float], list[str], float]:
+async def level(url: str, concurrency: int, messages: float = math.inf, seconds: float = math.inf,
+                pause: float = 0.0) -> tuple[list[float], list[str], float]:
     samples: list[float] = []
     problems: list[str] = []
     per_citizen = max(1, messages // concurrency)
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         started = time.perf_counter()
-        await asyncio.gather(*(citizen(client, url, per_citizen, samples, problems) for _ in range(concurrency)))
+        await asyncio.gather(*(citizen(client, url, per_citizen, started + seconds, pause, samples, problems)
+                               for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     return samples, problems, elapsed
 
 
+def report(label: str, stack: Stack, run) -> None:
+    """Run one load level and print its line."""
+    cpu_before = {name: cpu_seconds(p.pid) for name, p in stack.processes.items()}
+    samples, problems, elapsed = asyncio.run(run)
+    cpu = ", ".join(f"{name} {(cpu_seconds(p.pid) - cpu_before[name]) / len(samples) * 1000:.0f}"
+                    for name, p in stack.processes.items())
+    p50, p95 = np.percentile(np.array(samples) * 1000, [50, 95])
+    print(f"{label}: {len(samples)} messages, p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+          f"{len(samples) / elapsed:.1f} messages/s, wrong or lost replies: {len(problems)}; "
+          f"CPU ms per message: {cpu}")
+    for problem in problems[:5]:
+        print(f"     {problem}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=400)
-    parser.add_argument("--levels", default="1,10,50")
+    parser.add_argument("--levels", default="1,10,50", help="saturation: conversations at once, no pause")
+    parser.add_argument("--messages", type=int, default=400, help="messages per saturation level")
+    parser.add_argument("--paced", default="10,60", help="paced: conversations at once ('' to skip)")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds a paced citizen waits after a reply")
+    parser.add_argument("--seconds", type=float, default=30.0, help="duration of each paced level")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var:
         stack = Stack(var_dir=Path(var), log_dir=Path(var) / "logs",
@@ -94,17 +126,11 @@ def main() -> None:
         try:
             url = f"{stack.rasa_url}/webhooks/rest/webhook"
             asyncio.run(level(url, 2, 16))  # warm-up
-            for concurrency in map(int, args.levels.split(",")):
-                cpu_before = {name: cpu_seconds(p.pid) for name, p in stack.processes.items()}
-                samples, problems, elapsed = asyncio.run(level(url, concurrency, args.messages))
-                cpu = ", ".join(f"{name} {(cpu_seconds(p.pid) - cpu_before[name]) / len(samples) * 1000:.0f}"
-                                for name, p in stack.processes.items())
-                p50, p95 = np.percentile(np.array(samples) * 1000, [50, 95])
-                print(f"{concurrency:3d} concurrent: {len(samples)} messages, p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-                      f"{len(samples) / elapsed:.1f} messages/s, wrong or lost replies: {len(problems)}; "
-                      f"CPU ms per message: {cpu}")
-                for problem in problems[:5]:
-                    print(f"     {problem}")
+            for concurrency in [int(c) for c in args.levels.split(",") if c]:
+                report(f"{concurrency:3d} at once, no pause", stack, level(url, concurrency, messages=args.messages))
+            for concurrency in [int(c) for c in args.paced.split(",") if c]:
+                report(f"{concurrency:3d} at once, {args.pause:g} s pause", stack,
+                       level(url, concurrency, seconds=args.seconds, pause=args.pause))
             for name, process in stack.processes.items():
                 print(f"peak memory {name}: {peak_memory_mb(process.pid):.0f} MB")
         finally:

@@ -72,20 +72,24 @@ class LexicalIndex:
 
     def match(self, text: str) -> LexicalMatch:
         query = self.query_terms(text)
-        scores = np.zeros(self.size, dtype=np.float32)
-        matched = np.zeros(self.size, dtype=np.float32)
         total = 0.0
+        postings: list[tuple[float, np.ndarray, np.ndarray]] = []
         for term, repeat in Counter(query).items():
             idf = self._idf.get(term, math.log(1 + self.size + 0.5))  # unseen: as rare as can be
             if term in GENERIC_TERMS:
                 idf *= GENERIC_WEIGHT
             total += idf
             if term in self._postings:
-                docs, weights = self._postings[term]
-                scores[docs] += idf * weights
-                matched[docs] += idf
-        coverage = matched / total if total else matched
-        return LexicalMatch(scores, coverage, frozenset(query))
+                postings.append((idf, *self._postings[term]))
+        if not postings:
+            empty = np.zeros(self.size, dtype=np.float32)
+            return LexicalMatch(empty, empty.copy(), frozenset(query))
+        # One pass over all the query's postings (np.bincount), not one scatter-add per term.
+        docs = np.concatenate([d for _, d, _ in postings])
+        scores = np.bincount(docs, np.concatenate([idf * w for idf, _, w in postings]), self.size)
+        matched = np.bincount(docs, np.repeat([idf for idf, _, _ in postings], [len(d) for _, d, _ in postings]),
+                              self.size)
+        return LexicalMatch(scores.astype(np.float32), (matched / total).astype(np.float32), frozenset(query))
 
     def name_precision(self, match: LexicalMatch, documents: np.ndarray) -> np.ndarray:
         """For each document, the best share of one of its names' IDF mass the query contains.
