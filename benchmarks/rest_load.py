@@ -1,6 +1,6 @@
 """Latency and throughput through Rasa's REST webhook, with the action server and the real index.
 
-    .venv-actions/bin/python benchmarks/rest_load.py [--levels 1,10,50] [--messages 400]
+    .venv-actions/bin/python benchmarks/rest_load.py [--levels 1,10,50] [--messages 1200]
                                                      [--paced 10,60] [--pause 1] [--seconds 30]
 
 Starts the stack (trained model, real index) on its own ports, then runs simulated citizens
@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import math
 import os
+import random
 import sys
 import tempfile
 import time
@@ -48,6 +49,9 @@ SCRIPT = [
 ]
 
 
+ARRIVALS = random.Random(5)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -64,7 +68,9 @@ def peak_memory_mb(pid: int) -> float:
 async def citizen(client: httpx.AsyncClient, url: str, count: float, deadline: float, pause: float,
                   samples: list, problems: list) -> None:
     """`count` messages or until `deadline`: the script's conversation again and again, each
-    time as a new citizen, pausing `pause` seconds after each reply."""
+    time as a new citizen, pausing `pause` seconds after each reply. Paced citizens start
+    at random moments within the first pause, as people do, not all in the same millisecond."""
+    await asyncio.sleep(ARRIVALS.uniform(0, pause))
     n = 0
     while n < count and time.perf_counter() < deadline:
         if n % len(SCRIPT) == 0:
@@ -87,7 +93,7 @@ async def level(url: str, concurrency: int, messages: float = math.inf, seconds:
                 pause: float = 0.0) -> tuple[list[float], list[str], float]:
     samples: list[float] = []
     problems: list[str] = []
-    per_citizen = max(1, messages // concurrency)
+    per_citizen = max(1, messages // concurrency) if math.isfinite(messages) else math.inf
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         started = time.perf_counter()
@@ -114,7 +120,7 @@ def report(label: str, stack: Stack, run) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--levels", default="1,10,50", help="saturation: conversations at once, no pause")
-    parser.add_argument("--messages", type=int, default=400, help="messages per saturation level")
+    parser.add_argument("--messages", type=int, default=1200, help="messages per saturation level")
     parser.add_argument("--paced", default="10,60", help="paced: conversations at once ('' to skip)")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds a paced citizen waits after a reply")
     parser.add_argument("--seconds", type=float, default=30.0, help="duration of each paced level")
