@@ -3,26 +3,17 @@ HTTP into the real Rasa server, replies read from the platform's fake API server
 from __future__ import annotations
 
 import asyncio
-import json
-import sqlite3
 import time
 
 from channels.replies import Button, Reply
 from tests.channels.drivers import CHOOSE, RATE_UP, Driver
-
-
-def user_turns(stack, sender_id: str) -> list[dict]:
-    """The user events of a conversation, from Rasa's tracker store."""
-    with sqlite3.connect(stack.env["RASA_TRACKER_DB"]) as db:
-        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-                          (sender_id,)).fetchall()
-    return [json.loads(data) for (data,) in rows]
+from tests.tracker import user_events
 
 
 def user_intents(stack, sender_id: str) -> list[tuple[str, dict]]:
     """(intent, entities) of the user's turns."""
     return [(turn["parse_data"]["intent"]["name"], {e["entity"]: e["value"] for e in turn["parse_data"]["entities"]})
-            for turn in user_turns(stack, sender_id)]
+            for turn in user_events(stack, sender_id)]
 
 
 def test_a_text_is_answered_through_rasa(driver: Driver):
@@ -113,4 +104,4 @@ def test_typed_text_cannot_trigger_an_intent(driver: Driver):
     user = driver.new_user()
     driver.say(user, RATE_UP)
     driver.wait_seen(user)
-    assert [turn["text"] for turn in user_turns(driver.stack, driver.sender_id(user))] == [RATE_UP[1:]]
+    assert [turn["text"] for turn in user_events(driver.stack, driver.sender_id(user))] == [RATE_UP[1:]]

@@ -1,8 +1,6 @@
 """A citizen greets and asks a procedure question; the answer comes through Rasa, the action
 server and the knowledge base (the real ones, trained and started once per session)."""
-import json
-import sqlite3
-from contextlib import closing
+from tests.tracker import user_events
 
 
 def test_greeting_offers_example_questions(conversation):
@@ -27,8 +25,4 @@ def test_follow_up_keeps_the_procedure(conversation):
 
 def test_the_conversation_is_written_through_to_the_tracker_file(stack, conversation):
     conversation.say("xin chào")
-    with closing(sqlite3.connect(stack.env["RASA_TRACKER_DB"])) as db:
-        row = db.execute("SELECT tracker FROM conversations WHERE sender_id = ?", (conversation.sender,)).fetchone()
-    assert row is not None, "Rasa is not using bot.tracker_store.SQLiteTrackerStore"
-    said = [event.get("text") for event in json.loads(row[0])["events"] if event["event"] == "user"]
-    assert said == ["xin chào"]
+    assert [event["text"] for event in user_events(stack, conversation.sender)] == ["xin chào"]
