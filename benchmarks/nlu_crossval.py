@@ -1,6 +1,6 @@
 """NLU intent quality by k-fold cross-validation (Rasa's own `rasa test nlu --cross-validation`).
 
-    .venv-rasa/bin/python benchmarks/nlu_crossval.py [--folds 3]
+    .venv-rasa/bin/python benchmarks/nlu_crossval.py [--folds 3] [--config config.yml]
 
 Trains the pipeline of config.yml on k-1 folds of bot/data/nlu and tests on the held-out
 fold, k times (about a minute each here), then prints the weighted and macro intent F1 and
@@ -22,11 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--config", default="config.yml", help="the pipeline to cross-validate")
     args = parser.parse_args()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     with tempfile.TemporaryDirectory() as out:
         subprocess.run([sys.executable, "-m", "rasa", "test", "nlu", "--cross-validation", "--folds", str(args.folds),
-                        "--config", "config.yml", "--nlu", "bot/data/nlu", "--domain", "bot/domain", "--out", out],
+                        "--config", args.config, "--nlu", "bot/data/nlu", "--domain", "bot/domain", "--out", out],
                        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         report = json.loads((Path(out) / "intent_report.json").read_text(encoding="utf-8"))
     print(f"intent F1 ({args.folds}-fold cross-validation): weighted {report['weighted avg']['f1-score']:.3f}, "

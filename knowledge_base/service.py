@@ -31,8 +31,8 @@ class KnowledgeBase:
         if self._encoder is None:
             self._encoder = load_encoder(self.settings.encoder)
             # OpenMP pools default to every core and spin while waiting: next to Rasa on 2 cores
-            # that gave p95 > 1 s. A bounded pool, with OMP_WAIT_POLICY=PASSIVE set by the
-            # stack, keeps p95 near 40 ms under load (benchmarks/search_latency.py).
+            # that gave p95 > 1 s. One thread per search leaves the other core to Rasa: the most
+            # messages per second (benchmarks/rest_load.py); 2 are faster on an idle machine.
             threadpool_limits(self.settings.search_threads)
         return self._encoder
 

