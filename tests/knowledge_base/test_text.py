@@ -1,4 +1,4 @@
-from knowledge_base.text import expand, fold, syllables, terms
+from knowledge_base.text import GENERIC_TERMS, expand, fold, syllables, terms
 
 
 def test_fold_removes_every_diacritic_including_d_bar():
@@ -32,3 +32,8 @@ def test_everyday_words_are_enriched_only_when_their_accents_match():
     assert expand("hai đứa cưới năm sau")[:4] == ["hai", "dua", "cuoi", "ket"]
     assert "ket" not in expand("kể chuyện cười đi")       # cười (laugh) is not cưới (marry)
     assert "ket" in expand("tui em cuoi nam sau")           # no accents at all: folded match
+
+
+def test_every_generic_term_can_come_from_a_question():
+    """A generic term that the abbreviation table always drops first would be dead weight."""
+    assert [t for t in sorted(GENERIC_TERMS) if t not in terms(t.replace("_", " "))] == []
