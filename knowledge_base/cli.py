@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--jsonl", action="store_true", help="questions on stdin, one per line")
     evaluate = commands.add_parser("eval", help="hit@1, hit@3, MRR on the golden set")
     evaluate.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
-    evaluate.add_argument("--misses", action="store_true", help="list the questions answered wrongly")
+    evaluate.add_argument("--misses", action="store_true", help="list the dev questions answered wrongly (held-out ones are only counted)")
     imp = commands.add_parser("import", help="import records from JSON (portal format), CSV or XLSX")
     imp.add_argument("file", type=Path)
     exp = commands.add_parser("export", help="export procedures to JSON, CSV or XLSX (by extension)")
@@ -137,6 +137,8 @@ def _eval(args, settings: Settings) -> int:
     questions = [q for q in load_golden() if args.split == "all" or q.split == args.split]
 
     def show_miss(question, result) -> None:
+        if question.split == "heldout":
+            return
         got = ", ".join(f"{h.record.id}:{h.score:.2f}" for h in result.hits[:3])
         print(f"MISS [{question.style}] {question.text!r} expected {question.expect} got {result.decision} {got}")
 
