@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -38,11 +38,12 @@ def syllables(text: str) -> list[str]:
 
 def tokens(text: str) -> list[tuple[str, str]]:
     """Each syllable folded (as `syllables`) beside its accented, lower-case form."""
-    out = []
-    for written in re.findall(r"\w+", normalize(text)):
-        for part in _WORD.findall(fold(written)):
-            out.append((_CONSONANT_Y.sub(r"\1i", part), written))
-    return out
+    return [(part, written) for written in re.findall(r"\w+", normalize(text)) for part in _folded_parts(written)]
+
+
+@lru_cache(maxsize=200_000)   # a language has a few thousand syllables: fold each once
+def _folded_parts(written: str) -> tuple[str, ...]:
+    return tuple(_CONSONANT_Y.sub(r"\1i", part) for part in _WORD.findall(fold(written)))
 
 
 def has_diacritics(text: str) -> bool:
@@ -66,9 +67,14 @@ class Vocabulary:
     synonyms_folded: dict[Key, Key]
     synonyms_accented: dict[Key, Key]
 
-    @property
+    @cached_property   # read at every syllable of every text: computed once
     def longest(self) -> int:
         return max((len(k) for k in (*self.abbreviations, *self.synonyms_folded)), default=0)
+
+    @cached_property
+    def first_syllables(self) -> frozenset[str]:
+        """Folded or written syllables that begin some entry: any other syllable is kept as is."""
+        return frozenset(k[0] for k in (*self.abbreviations, *self.synonyms_folded, *self.synonyms_accented))
 
 
 def _table(raw: dict, key_of) -> dict[Key, Key]:
@@ -100,6 +106,10 @@ def expand(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(pairs):
+        if folded[i] not in vocabulary.first_syllables and written[i] not in vocabulary.first_syllables:
+            out.append(folded[i])
+            i += 1
+            continue
         for size in range(min(vocabulary.longest, len(pairs) - i), 0, -1):
             key = tuple(folded[i:i + size])
             synonym = (vocabulary.synonyms_accented.get(tuple(written[i:i + size])) if accents
