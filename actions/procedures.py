@@ -20,6 +20,7 @@ from knowledge_base.search import SearchResult
 log = logging.getLogger(__name__)
 
 CANDIDATES = 3
+RELATED = 3          # related procedures offered as buttons under an answer
 # Follow-up intent -> (response, the ProcedureText method that fills its main field).
 DETAILS = {
     "ask_documents": ("utter_procedure_documents", "documents"),
@@ -48,14 +49,20 @@ def answer_record(dispatcher: CollectingDispatcher, domain: dict[str, Any], reco
         return []
     dispatcher.utter_message(response="utter_procedure_summary", buttons=detail_buttons(domain),
                              **text.summary(record))
+    related = [r for r in map(knowledge_base().get, record.related) if r is not None][:RELATED]
+    if related:
+        dispatcher.utter_message(response="utter_related_procedures", buttons=record_buttons(related))
     dispatcher.utter_message(response="utter_ask_rating")
     return [SlotSet("procedure_id", record.id)]
 
 
+def record_buttons(records: list[Record]) -> list[dict[str, str]]:
+    return [{"title": record.title, "payload": choose_payload(record.id)} for record in records]
+
+
 def offer_candidates(dispatcher: CollectingDispatcher, result: SearchResult) -> None:
-    buttons = [{"title": hit.record.title, "payload": choose_payload(hit.record.id)}
-               for hit in result.hits[:CANDIDATES]]
-    dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+    dispatcher.utter_message(response="utter_did_you_mean",
+                             buttons=record_buttons([hit.record for hit in result.hits[:CANDIDATES]]))
 
 
 class ActionAnswerProcedure(Action):

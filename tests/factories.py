@@ -20,7 +20,8 @@ def make_procedure(id: str, name: str, aliases: tuple[str, ...] = (), **changes)
 
 
 SMALL_CATALOG = (
-    make_procedure("ht-khai-sinh", "Đăng ký khai sinh", ("làm giấy khai sinh",)),
+    make_procedure("ht-khai-sinh", "Đăng ký khai sinh", ("làm giấy khai sinh",),
+                   related=("cu-tam-tru", "ht-khai-tu", "ht-ket-hon", "hc-ho-chieu")),
     make_procedure("ht-khai-tu", "Đăng ký khai tử", ("báo tử",)),
     make_procedure("ht-ket-hon", "Đăng ký kết hôn", ("đăng ký lấy vợ lấy chồng",)),
     make_procedure("cu-tam-tru", "Đăng ký tạm trú", field="Cư trú"),

@@ -15,8 +15,22 @@ def test_a_clear_question_gets_the_summary_buttons_and_the_slot(domain):
     assert "chưa được cán bộ xác minh" in summary["verification"]
     assert [b["payload"] for b in summary["buttons"]] == [
         "/ask_documents", "/ask_fee", "/ask_duration", "/ask_where", "/ask_steps", "/ask_online"]
-    assert messages[1]["response"] == "utter_ask_rating"
+    assert messages[-1]["response"] == "utter_ask_rating"
     assert events == [{"event": "slot", "timestamp": None, "name": "procedure_id", "value": "ht-khai-sinh"}]
+
+
+def test_an_answer_offers_up_to_three_related_procedures_as_buttons(domain):
+    messages, _ = run(ActionAnswerProcedure(), domain, text="lam giay khai sinh cho con", intent="ask_procedure")
+    offered = messages[1]
+    assert offered["response"] == "utter_related_procedures"
+    assert [b["payload"] for b in offered["buttons"]] == [
+        '/choose_procedure{"procedure_id":"%s"}' % r for r in ("cu-tam-tru", "ht-khai-tu", "ht-ket-hon")]
+    assert [b["title"] for b in offered["buttons"]] == ["Đăng ký tạm trú", "Đăng ký khai tử", "Đăng ký kết hôn"]
+
+
+def test_an_answer_without_related_procedures_goes_straight_to_the_rating(domain):
+    messages, _ = run(ActionAnswerProcedure(), domain, text="lam ho chieu", intent="ask_procedure")
+    assert [m["response"] for m in messages] == ["utter_procedure_summary", "utter_ask_rating"]
 
 
 def test_a_chosen_candidate_is_answered_by_id(domain):

@@ -33,6 +33,13 @@ def test_procedure_questions_get_a_structured_answer(conversation, message, name
     assert "Câu trả lời có hữu ích" in texts(replies)
 
 
+def test_a_related_procedure_button_opens_that_procedure(conversation):
+    replies = conversation.say("đăng ký khai sinh")
+    assert "Thủ tục liên quan" in texts(replies)
+    related = next(b for b in buttons(replies) if b["title"] == "Đăng ký thường trú")
+    assert conversation.say(related["payload"])[0]["text"].startswith("📋 Đăng ký thường trú")
+
+
 def test_every_answer_says_whether_it_was_verified_and_where_to_check(conversation):
     summary = conversation.say("đăng ký khai tử")[0]["text"]
     assert "chưa được cán bộ xác minh" in summary and "https://" in summary
