@@ -90,7 +90,7 @@ def main() -> None:
     settings = Settings.from_env()
     catalog = load_catalog(settings.catalog_dir)
     questions = [q.text for q in load_golden()]
-    encoder = load_encoder(settings.encoder)
+    encoder = load_encoder(settings.encoder, settings.encoder_engine)
     threadpool_limits(args.threads)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +99,7 @@ def main() -> None:
         build = time.perf_counter() - started
         kb = KnowledgeBase(replace(settings, index_dir=Path(tmp) / "catalog"), encoder)
         print(f"catalog: {len(catalog.procedures)} procedures + {len(catalog.faqs)} FAQ entries, "
-              f"encoder {encoder.name}, index build {build:.1f} s; searches on {args.threads} thread(s), "
+              f"encoder {encoder.name} ({getattr(encoder, 'engine', 'default')} engine), index build {build:.1f} s; searches on {args.threads} thread(s), "
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'default')}")
         print(f"  search latency: {percentiles(measure(kb, questions, args.rounds))}")
 

@@ -80,7 +80,7 @@ def _build(args, settings: Settings) -> int:
 
     from knowledge_base.encoders import load_encoder
 
-    encoder = load_encoder(settings.encoder)
+    encoder = load_encoder(settings.encoder, settings.encoder_engine)
     target = build_index(catalog, encoder, settings.index_dir,
                          progress=lambda batches: tqdm(batches, desc="encoding", unit="batch", file=sys.stderr))
     manifest = read_manifest(target)

