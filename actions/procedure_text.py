@@ -1,17 +1,36 @@
-"""A procedure record's fields as short chat texts, for the domain's response templates."""
+"""A procedure record's fields as short chat texts, for the domain's response templates.
+
+Values are shown as the record states them. A value the import flagged (a fee the People's
+Council sets, a time without a unit, an amount its own description contradicts) is shown
+with what is known and where to check, never completed by a guess.
+"""
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from actions.responses import phrase
-from knowledge_base.schema import Faq, Procedure
+from knowledge_base.schema import Document, Faq, Method, Procedure
 
 SUMMARY_DOCUMENTS = 3
-SHORT_ITEM = 110
+SHORT_ITEM = 70      # characters of one document name in a summary
+SUMMARY_VALUE = 120  # characters of one value (a channel's fee or time, the place) in a summary
+BULLET = "-+•*. "   # list marks some records keep at the start of a document name
+DESCRIPTION = 300
+# Flag reasons of a method's value -> the response that words it for citizens.
+# Any other flag on the value: utter_value_needs_check.
+FEE_FLAGS = {"fee_set_by_council": "utter_fee_set_by_council",
+             "fee_only_in_description": "utter_fee_only_in_description",
+             "fee_contradicts_description": "utter_fee_contradicts_description",
+             "free_but_description_amount": "utter_fee_contradicts_description"}
+TIME_FLAGS = {"bare_number_time": "utter_time_without_unit"}
 
 
-def _short(text: str, limit: int = SHORT_ITEM) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def shorten(text: str, limit: int = SHORT_ITEM) -> str:
+    """At most `limit` characters, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.(") + "…"
 
 
 class ProcedureText:
@@ -21,32 +40,83 @@ class ProcedureText:
         self.domain = domain
         self.unknown = phrase(domain, "utter_value_unknown")
 
-    def _per_channel(self, procedure: Procedure, value: Callable) -> str:
+    def _say(self, response: str, **values: Any) -> str:
+        return phrase(self.domain, response, **values)
+
+    def _per_channel(self, procedure: Procedure, value: Callable[[Method], str | None],
+                     limit: int | None = None) -> str:
         methods = procedure.methods or ()
         values = [(m.channel, value(m)) for m in methods if value(m)]
+        if limit:
+            values = [(c, shorten(v, limit)) for c, v in values]
         if not values:
             return self.unknown
         if len({v for _, v in values}) == 1 and len(values) == len(methods):
             return values[0][1]
-        return "\n".join(f"- {phrase(self.domain, f'utter_channel_{c}')}: {v}" for c, v in values)
+        return "\n".join(f"- {self._say(f'utter_channel_{c}')}: {v}" for c, v in values)
+
+    def _flagged(self, procedure: Procedure, method: Method, part: str, wording: dict[str, str],
+                 stated: str | None) -> str | None:
+        """A method's fee or time as stated, or in the words of its flag."""
+        flags = procedure.flags_for(f"methods[{method.channel}].{part}")
+        if not flags:
+            return stated
+        response = next((wording[f.reason] for f in flags if f.reason in wording), "utter_value_needs_check")
+        return self._say(response, stated=stated or "")
+
+    def _fee_of(self, procedure: Procedure, method: Method, with_description: bool) -> str | None:
+        fee = self._flagged(procedure, method, "fee", FEE_FLAGS, method.fee)
+        if with_description and method.description:
+            described = self._say("utter_method_description", description=shorten(method.description, DESCRIPTION))
+            return f"{fee}\n{described}" if fee else described
+        return fee
 
     def fee(self, procedure: Procedure) -> str:
-        return self._per_channel(procedure, lambda m: m.fee)
+        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, True))
 
-    def duration(self, procedure: Procedure) -> str:
-        return self._per_channel(procedure, lambda m: m.processing_time)
+    def fee_short(self, procedure: Procedure) -> str:
+        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), SUMMARY_VALUE)
+
+    def duration(self, procedure: Procedure, limit: int | None = None) -> str:
+        return self._per_channel(procedure, lambda m: self._flagged(
+            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit)
 
     def where(self, procedure: Procedure) -> str:
-        return procedure.where_to_submit or procedure.agency or self.unknown
+        if procedure.where_to_submit or procedure.agency:
+            return procedure.where_to_submit or procedure.agency
+        if procedure.provenance == "official":   # the record names no agency, but its level
+            return self._say("utter_where_by_level", level=self.level(procedure))
+        return self.unknown
 
     def agency(self, procedure: Procedure) -> str:
         return procedure.agency or self.unknown
 
-    def documents(self, procedure: Procedure) -> str:
-        if not procedure.documents:
+    def level(self, procedure: Procedure) -> str:
+        return ", ".join(self._say(f"utter_level_{level}") for level in procedure.levels)
+
+    def code(self, procedure: Procedure) -> str:
+        return procedure.national_code or self._say("utter_no_national_code")
+
+    @staticmethod
+    def documents_of(procedure: Procedure, case: int | None) -> tuple[Document, ...]:
+        """The documents of one case (numbered from 1) plus those every case needs."""
+        documents = procedure.documents or ()
+        cases = procedure.cases
+        if case is None or not cases or not 1 <= case <= len(cases):
+            return documents
+        return tuple(d for d in documents if d.case in (None, cases[case - 1]))
+
+    def documents(self, procedure: Procedure, case: int | None = None) -> str:
+        documents = self.documents_of(procedure, case)
+        if not documents:
             return self.unknown
-        lines = []
-        for n, doc in enumerate(procedure.documents, 1):
+        lines, section = [], None
+        if case is not None and 1 <= case <= len(procedure.cases):
+            lines.append(self._say("utter_document_case_header", case=procedure.cases[case - 1]))
+        for n, doc in enumerate(documents, 1):
+            if doc.section and doc.section != section:
+                section = doc.section
+                lines.append(f"{section}:")
             extra = "; ".join(x for x in (doc.quantity, doc.form and f"mẫu: {doc.form}") if x)
             lines.append(f"{n}. {doc.name}" + (f" ({extra})" if extra else ""))
         return "\n".join(lines)
@@ -54,10 +124,12 @@ class ProcedureText:
     def documents_short(self, procedure: Procedure) -> str:
         if not procedure.documents:
             return self.unknown
-        names = [_short(d.name) for d in procedure.documents[:SUMMARY_DOCUMENTS]]
+        if len(procedure.cases) > 1:
+            return self._say("utter_documents_depend_on_case", count=len(procedure.cases))
+        names = [shorten(d.name.lstrip(BULLET)) for d in procedure.documents[:SUMMARY_DOCUMENTS]]
         rest = len(procedure.documents) - SUMMARY_DOCUMENTS
         if rest > 0:
-            names.append(phrase(self.domain, "utter_more_documents", count=rest))
+            names.append(self._say("utter_more_documents", count=rest))
         return "; ".join(names)
 
     def steps(self, procedure: Procedure) -> str:
@@ -66,18 +138,23 @@ class ProcedureText:
         return "\n".join(f"{n}. {step}" for n, step in enumerate(procedure.steps, 1))
 
     def online(self, procedure: Procedure) -> str:
-        return phrase(self.domain, f"utter_online_{procedure.online_level or 'unknown'}")
+        if procedure.online_level is None and any(m.channel == "online" for m in procedure.methods or ()):
+            return self._say("utter_online_available")
+        return self._say(f"utter_online_{procedure.online_level or 'unknown'}")
 
     def url(self, record: Procedure | Faq) -> str:
         return getattr(record, "portal_url", None) or "https://dichvucong.hanoi.gov.vn"
 
     def verification(self, record: Procedure | Faq) -> str:
-        response = "utter_verified_note" if record.verified else "utter_unverified_note"
-        return phrase(self.domain, response, date=record.last_checked.strftime("%d/%m/%Y"), url=self.url(record))
+        """Where the facts come from, worded for their provenance."""
+        return self._say(f"utter_{record.provenance}_note", date=record.last_checked.strftime("%d/%m/%Y"),
+                         url=self.url(record))
 
     def summary(self, procedure: Procedure) -> dict[str, str]:
         return {
-            "name": procedure.name, "where": self.where(procedure), "duration": self.duration(procedure),
-            "fee": self.fee(procedure), "documents": self.documents_short(procedure),
+            "name": procedure.name, "code": self.code(procedure), "level": self.level(procedure),
+            "where": shorten(self.where(procedure), SUMMARY_VALUE),
+            "duration": self.duration(procedure, SUMMARY_VALUE),
+            "fee": self.fee_short(procedure), "documents": self.documents_short(procedure),
             "verification": self.verification(procedure),
         }

@@ -1,6 +1,7 @@
 """Answering procedure questions from the knowledge base, with follow-ups on the same procedure."""
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -11,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.knowledge import knowledge_base
-from actions.procedure_text import ProcedureText
+from actions.procedure_text import ProcedureText, shorten
 from actions.records import record_unanswered
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Faq, Procedure, Record
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 3
 RELATED = 3          # related procedures offered as buttons under an answer
+BUTTON_TITLE = 40    # characters: what a phone shows on one button
 # Follow-up intent -> (response, the ProcedureText method that fills its main field).
 DETAILS = {
     "ask_documents": ("utter_procedure_documents", "documents"),
@@ -36,8 +38,15 @@ def choose_payload(record_id: str) -> str:
     return '/choose_procedure{"procedure_id":"%s"}' % record_id
 
 
-def detail_buttons(domain: dict[str, Any]) -> list[dict[str, str]]:
-    return domain["responses"]["utter_detail_buttons"][0]["buttons"]
+def detail_buttons(domain: dict[str, Any], record_id: str) -> list[dict[str, str]]:
+    """The detail buttons of the domain, each carrying the record it belongs to: pressed
+    under an earlier answer, it answers for that record, not for whatever is current."""
+    return [{"title": b["title"], "payload": with_entities(b["payload"], procedure_id=record_id)}
+            for b in domain["responses"]["utter_detail_buttons"][0]["buttons"]]
+
+
+def with_entities(intent_payload: str, **entities: str) -> str:
+    return intent_payload + json.dumps(entities, ensure_ascii=False, separators=(",", ":"))
 
 
 def answer_record(dispatcher: CollectingDispatcher, domain: dict[str, Any], record: Record) -> list[dict]:
@@ -47,7 +56,7 @@ def answer_record(dispatcher: CollectingDispatcher, domain: dict[str, Any], reco
         dispatcher.utter_message(response="utter_faq_answer", answer=record.answer,
                                  verification=text.verification(record))
         return []
-    dispatcher.utter_message(response="utter_procedure_summary", buttons=detail_buttons(domain),
+    dispatcher.utter_message(response="utter_procedure_summary", buttons=detail_buttons(domain, record.id),
                              **text.summary(record))
     related = [r for r in map(knowledge_base().get, record.related) if r is not None][:RELATED]
     if related:
@@ -124,15 +133,27 @@ class ActionAnswerDetail(Action):
             dispatcher.utter_message(response="utter_ask_which_procedure")
             return []
         text = ProcedureText(domain)
+        case = _case_number(tracker)
+        if field == "documents" and case is None and len(procedure.cases) > 1:
+            ask_case(dispatcher, procedure)
+            return events
+        value = text.documents(procedure, case) if field == "documents" else getattr(text, field)(procedure)
         dispatcher.utter_message(
             response=response, name=procedure.name, agency=text.agency(procedure), url=text.url(procedure),
-            verification=text.verification(procedure), **{field: getattr(text, field)(procedure)},
+            verification=text.verification(procedure), **{field: value},
         )
         return events
 
     @staticmethod
     def _procedure(kb, tracker: Tracker) -> tuple[Procedure | None, list[dict]]:
-        """The procedure the message names clearly, else the one under discussion."""
+        """The record a button carries, else the procedure the message names clearly, else
+        the one under discussion."""
+        pressed = next(tracker.get_latest_entity_values("procedure_id"), None)
+        if pressed:
+            record = kb.get(pressed)
+            if isinstance(record, Procedure):
+                changed = record.id != tracker.get_slot("procedure_id")
+                return record, [SlotSet("procedure_id", record.id)] if changed else []
         text = tracker.latest_message.get("text") or ""
         if not text.startswith("/"):
             result = kb.search(text)
@@ -144,3 +165,18 @@ class ActionAnswerDetail(Action):
         current = tracker.get_slot("procedure_id")
         record = kb.get(current) if current else None
         return (record, []) if isinstance(record, Procedure) else (None, [])
+
+
+def ask_case(dispatcher: CollectingDispatcher, procedure: Procedure) -> None:
+    """Documents depend on the case: list the cases and let the citizen pick one."""
+    listing = "\n".join(f"{n}. {case}" for n, case in enumerate(procedure.cases, 1))
+    buttons = [{"title": shorten(f"{n}. {case}", BUTTON_TITLE),
+                "payload": with_entities("/ask_documents", procedure_id=procedure.id, document_case=str(n))}
+               for n, case in enumerate(procedure.cases, 1)]
+    dispatcher.utter_message(response="utter_ask_document_case", name=procedure.name, cases=listing,
+                             buttons=buttons)
+
+
+def _case_number(tracker: Tracker) -> int | None:
+    value = next(tracker.get_latest_entity_values("document_case"), None)
+    return int(value) if isinstance(value, str) and value.isdigit() else None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.catalog import load_catalog, remove_record, write_record
-from knowledge_base.index import build_index, current_build, read_manifest
+from knowledge_base.index import build_index, current_build, is_current, read_manifest
 from knowledge_base.schema import parse_faq
 from knowledge_base.settings import Settings
 
@@ -28,10 +28,18 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.add_argument("--jsonl", action="store_true", help="questions on stdin, one per line")
     evaluate = commands.add_parser("eval", help="hit@1, hit@3, MRR on the golden set")
-    evaluate.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    evaluate.add_argument("--split", choices=("dev", "heldout", "all", "portal"), default="all",
+                          help="golden splits, or 'portal': real citizen questions (all: both)")
     evaluate.add_argument("--misses", action="store_true", help="list the dev questions answered wrongly (held-out ones are only counted)")
     imp = commands.add_parser("import", help="import records from JSON (portal format), CSV or XLSX")
     imp.add_argument("file", type=Path)
+    portal = commands.add_parser("import-portal", help="import the national portal's official records (folders or .json files)")
+    portal.add_argument("paths", nargs="+", type=Path)
+    portal.add_argument("--collected", type=_date, required=True,
+                        help="when the snapshot was collected (YYYY-MM-DD): the answers cite it")
+    flags = commands.add_parser("flags", help="values the import flagged for staff to check")
+    flags.add_argument("--reason", help="only this reason (e.g. fee_set_by_council)")
+    flags.add_argument("--json", action="store_true")
     exp = commands.add_parser("export", help="export procedures to JSON, CSV or XLSX (by extension)")
     exp.add_argument("file", type=Path)
     add = commands.add_parser("add-faq", help="add or replace an FAQ entry")
@@ -50,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     rm = commands.add_parser("remove-faq", help="delete an FAQ entry")
     rm.add_argument("id")
     return parser
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,11 +88,9 @@ def _validate(args, settings: Settings) -> int:
 def _build(args, settings: Settings) -> int:
     catalog = load_catalog(settings.catalog_dir)
     live = current_build(settings.index_dir)
-    if args.if_changed and live is not None:
-        manifest = read_manifest(live)
-        if manifest.catalog_fingerprint == catalog.fingerprint and manifest.encoder == settings.encoder:
-            print(f"index up to date ({live.name})")
-            return 0
+    if args.if_changed and is_current(live, catalog, settings.encoder):
+        print(f"index up to date ({live.name})")
+        return 0
     from tqdm import tqdm
 
     from knowledge_base.encoders import load_encoder
@@ -91,10 +106,20 @@ def _build(args, settings: Settings) -> int:
 
 def _stats(args, settings: Settings) -> int:
     catalog = load_catalog(settings.catalog_dir)
+    from collections import Counter
+
+    provenance = Counter(p.provenance for p in catalog.procedures)
+    flags = Counter(f.reason for p in catalog.procedures for f in p.flags)
     counts = {
         "procedures": len(catalog.procedures),
         "faqs": len(catalog.faqs),
-        "verified_procedures": sum(p.verified for p in catalog.procedures),
+        "official": provenance["official"],
+        "verified": provenance["verified"],
+        "drafted": provenance["drafted"],
+        "verified_procedures": provenance["verified"],
+        "flags": sum(flags.values()),
+        "flagged_procedures": sum(bool(p.flags) for p in catalog.procedures),
+        "flags_by_reason": dict(sorted(flags.items())),
         "fields": len({p.field for p in catalog.procedures}),
     }
     print(json.dumps(counts) if args.json else "\n".join(f"{k}: {v}" for k, v in counts.items()))
@@ -103,7 +128,8 @@ def _stats(args, settings: Settings) -> int:
 
 def _hits_json(result) -> dict:
     return {"query": result.query, "decision": result.decision, "hits": [
-        {"id": h.record.id, "kind": h.record.kind, "title": h.record.title, "score": round(h.score, 4)}
+        {"id": h.record.id, "kind": h.record.kind, "code": getattr(h.record, "national_code", None),
+         "provenance": h.record.provenance, "title": h.record.title, "score": round(h.score, 4)}
         for h in result.hits]}
 
 
@@ -130,7 +156,7 @@ def _search(args, settings: Settings) -> int:
 
 
 def _eval(args, settings: Settings) -> int:
-    from knowledge_base.evaluation import evaluate, load_golden
+    from knowledge_base.evaluation import evaluate, evaluate_portal, load_golden, load_portal_questions
     from knowledge_base.service import KnowledgeBase
 
     kb = KnowledgeBase(settings)
@@ -144,14 +170,24 @@ def _eval(args, settings: Settings) -> int:
 
     kb.search("khởi động")  # load the model and index before timing
     started = time.perf_counter()
+    asked = len(questions)
     report = evaluate(questions, kb.search, show_miss if args.misses else None)
-    elapsed = time.perf_counter() - started
     for split, rows in report.items():
         print(f"== {split}")
         for name, row in rows.items():
             print(f"  {name:14} " + "  ".join(f"{k}={v}" for k, v in row.items()))
-    print(f"{len(questions)} questions in {elapsed:.1f}s")
+    if args.split in ("all", "portal"):
+        known = {getattr(r, "national_code", None) for r in kb.index().records} - {None}
+        portal = evaluate_portal(load_portal_questions(), lambda q: _codes(kb.search(q)), known)
+        print("== portal (real citizen questions, dev)")
+        print("  " + "  ".join(f"{k}={v}" for k, v in portal.items()))
+        asked += portal["of"]
+    print(f"{asked} questions in {time.perf_counter() - started:.1f}s")
     return 0
+
+
+def _codes(result) -> list:
+    return [getattr(hit.record, "national_code", None) for hit in result.hits]
 
 
 def _import(args, settings: Settings) -> int:
@@ -169,6 +205,28 @@ def _import(args, settings: Settings) -> int:
             path.unlink(missing_ok=True) if content is None else path.write_bytes(content)
         raise
     print(f"imported {len(records)} records into {settings.catalog_dir}; run 'build' to make them live")
+    return 0
+
+
+def _import_portal(args, settings: Settings) -> int:
+    from knowledge_base.portal_import import import_portal
+
+    report = import_portal(settings.catalog_dir, args.paths, args.collected)
+    print("\n".join(report.lines()))
+    print("run 'build' to make them live")
+    return 0
+
+
+def _flags(args, settings: Settings) -> int:
+    catalog = load_catalog(settings.catalog_dir)
+    rows = [{"id": p.id, "name": p.name, "field": f.field, "reason": f.reason, "detail": f.detail}
+            for p in catalog.procedures for f in p.flags if not args.reason or f.reason == args.reason]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for row in rows:
+            print(f"{row['id']:12} {row['field']:32} {row['reason']:28} {row['detail']}")
+        print(f"{len(rows)} flags")
     return 0
 
 
@@ -237,5 +295,5 @@ def _remove_faq(args, settings: Settings) -> int:
 
 COMMANDS = {
     "validate": _validate, "build": _build, "stats": _stats, "search": _search, "eval": _eval,
-    "import": _import, "export": _export, "add-faq": _add_faq, "edit-faq": _edit_faq, "remove-faq": _remove_faq,
+    "import": _import, "import-portal": _import_portal, "flags": _flags, "export": _export, "add-faq": _add_faq, "edit-faq": _edit_faq, "remove-faq": _remove_faq,
 }

@@ -30,7 +30,7 @@ LABELS = {  # the portal's Vietnamese labels (folded) -> our field names
     "yeu cau, dieu kien thuc hien": "conditions", "yeu cau dieu kien": "conditions",
     "muc do dich vu cong": "online_level", "duong dan": "portal_url", "thu tuc lien quan": "related",
     "ten goi khac": "aliases", "tu khoa": "keywords", "nguon": "source", "ngay kiem tra": "last_checked",
-    "da xac minh": "verified", "ghi chu": "notes",
+    "da xac minh": "verified", "nguon goc": "provenance", "ghi chu": "notes",
     "hinh thuc nop": "channel", "thoi han giai quyet": "processing_time", "phi, le phi": "fee", "le phi": "fee",
     "ten giay to": "name", "so luong": "quantity", "mau don, to khai": "form", "mau don": "form",
 }
@@ -44,7 +44,7 @@ VALUES = {  # folded Vietnamese values -> schema codes, per field
 LIST_FIELDS = ("levels", "steps", "legal_basis", "related", "aliases", "keywords")
 COLUMNS = ("id", "national_code", "name", "field", "levels", "agency", "where_to_submit", "applicants", "steps",
            "methods", "documents", "result", "legal_basis", "conditions", "online_level", "portal_url", "related",
-           "aliases", "keywords", "source", "last_checked", "verified", "notes")
+           "aliases", "keywords", "source", "last_checked", "provenance", "notes")
 PART_KEYS = {"methods": ("channel", "processing_time", "fee"), "documents": ("name", "quantity", "form")}
 
 
@@ -107,7 +107,8 @@ def normalise(raw: dict[str, Any], source: str) -> dict[str, Any]:
         record["id"] = "tt-" + str(record["national_code"]).replace(".", "-")
     record.setdefault("source", f"Nhập từ tệp {source}; cần đối chiếu với Cổng Dịch vụ công")
     record.setdefault("last_checked", dt.date.today().isoformat())
-    record.setdefault("verified", False)
+    if "provenance" not in record:
+        record.setdefault("verified", False)   # a spreadsheet's yes/no column, else drafted
     return record
 
 

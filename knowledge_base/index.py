@@ -7,6 +7,7 @@ swapped to them in one rename, so a failed build leaves the old index serving.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -28,11 +29,15 @@ from knowledge_base.catalog import Catalog
 from knowledge_base.encoders import Encoder
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.schema import Procedure, Record, faq_to_raw, parse_faq, parse_procedure, procedure_to_raw
+from knowledge_base.text import ABBREVIATIONS_FILE, load_vocabulary
 
-FORMAT = 2
+FORMAT = 3   # 3: the analysis files (abbreviations, off-topic list) are copied into each build
 CURRENT = "current"
 KEEP_BUILDS = 3
 OFF_TOPIC_FILE = Path(__file__).with_name("out_of_scope.yaml")
+# Files that decide how text is analysed: a build keeps a copy of each and serves from it, so
+# an edit takes effect exactly when it is rebuilt, in every process that loads the build.
+ANALYSIS_FILES = (ABBREVIATIONS_FILE, OFF_TOPIC_FILE)
 EXACT_SEARCH_LIMIT = 50_000   # passages; above it the vectors go into an HNSW graph
 
 
@@ -49,6 +54,7 @@ class Manifest:
     faqs: int
     passages: int
     catalog_fingerprint: str
+    analysis_fingerprint: str
     built_at: str
     build_seconds: float
 
@@ -79,6 +85,29 @@ def passages_of(record: Record) -> list[str]:
     return texts
 
 
+def analysis_fingerprint(files: tuple[Path, Path] = ANALYSIS_FILES) -> str:
+    """A hash of the analysis files' names and bytes."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_current(build: Path | None, catalog: Catalog, encoder_name: str,
+               analysis_files: tuple[Path, Path] = ANALYSIS_FILES) -> bool:
+    """Whether a build was made from this catalog, these analysis files and this encoder."""
+    if build is None:
+        return False
+    try:
+        manifest = read_manifest(build)
+    except IndexUnavailable:
+        return False
+    return (manifest.format == FORMAT and manifest.catalog_fingerprint == catalog.fingerprint
+            and manifest.analysis_fingerprint == analysis_fingerprint(analysis_files)
+            and manifest.encoder == encoder_name)
+
+
 def off_topic_texts(path: Path = OFF_TOPIC_FILE) -> list[str]:
     """The everyday topics a question may be closer to than to any record."""
     topics = [str(t) for t in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
@@ -90,8 +119,12 @@ def lexical_document(record: Record) -> str:
 
 
 def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
-                progress: Callable[[Iterable], Iterable] = lambda batches: batches) -> Path:
-    """Encode the catalog, write a new build and make it current; return its folder."""
+                progress: Callable[[Iterable], Iterable] = lambda batches: batches,
+                analysis_files: tuple[Path, Path] = ANALYSIS_FILES) -> Path:
+    """Encode the catalog, write a new build and make it current; return its folder.
+
+    `analysis_files` are the abbreviation table and the off-topic list (in that order).
+    """
     started = time.perf_counter()
     records = catalog.records
     owners, texts = [], []
@@ -102,7 +135,7 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
     vectors = _encode(texts, encoder, _previous_vectors(index_dir, encoder.name), progress)
     vector_index = _vector_index(encoder.dim, len(texts))
     vector_index.add(vectors)
-    off_topic = encoder.encode_passages(off_topic_texts())
+    off_topic = encoder.encode_passages(off_topic_texts(analysis_files[1]))
 
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -111,7 +144,7 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
     staging = builds / f".{stamp}.partial"
     staging.mkdir()
     try:
-        _write_build(staging, catalog, vector_index, owners, texts, off_topic, encoder, started)
+        _write_build(staging, catalog, vector_index, owners, texts, off_topic, encoder, started, analysis_files)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -122,7 +155,8 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
 
 
 def _write_build(staging: Path, catalog: Catalog, vector_index: faiss.Index, owners: list[int],
-                 texts: list[str], off_topic: np.ndarray, encoder: Encoder, started: float) -> None:
+                 texts: list[str], off_topic: np.ndarray, encoder: Encoder, started: float,
+                 analysis_files: tuple[Path, Path]) -> None:
     records = catalog.records
     faiss.write_index(vector_index, str(staging / "vectors.faiss"))
     _write_json(staging / "records.json", [
@@ -130,9 +164,12 @@ def _write_build(staging: Path, catalog: Catalog, vector_index: faiss.Index, own
     ])
     _write_json(staging / "passages.json", {"owner": owners, "text": texts})
     np.save(staging / "off_topic.npy", off_topic)
+    for source, name in zip(analysis_files, (ABBREVIATIONS_FILE.name, OFF_TOPIC_FILE.name)):
+        shutil.copyfile(source, staging / name)
     manifest = Manifest(
         format=FORMAT, encoder=encoder.name, dim=encoder.dim, procedures=len(catalog.procedures),
         faqs=len(catalog.faqs), passages=len(texts), catalog_fingerprint=catalog.fingerprint,
+        analysis_fingerprint=analysis_fingerprint(analysis_files),
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 2),
     )
@@ -202,9 +239,19 @@ def current_build(index_dir: Path) -> Path | None:
 
 def read_manifest(build: Path) -> Manifest:
     try:
-        return Manifest(**json.loads((build / "manifest.json").read_text(encoding="utf-8")))
+        raw = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        raw.setdefault("analysis_fingerprint", "")   # format 2 had none: it is then never current
+        return Manifest(**raw)
     except (OSError, ValueError, TypeError) as error:
         raise IndexUnavailable(f"index at {build} is incomplete or damaged ({error}); rebuild it") from error
+
+
+def _by_id(records: tuple[Record, ...]) -> dict[str, Record]:
+    """Records by id; ids of drafted records merged into an official one still resolve to it
+    (buttons and conversations from before the merge)."""
+    by_id = {old: r for r in records for old in getattr(r, "former_ids", ())}
+    by_id.update((r.id, r) for r in records)
+    return by_id
 
 
 def load_index(build: Path, encoder_name: str) -> LoadedIndex:
@@ -226,10 +273,11 @@ def load_index(build: Path, encoder_name: str) -> LoadedIndex:
         path=build,
         manifest=manifest,
         records=records,
-        by_id={r.id: r for r in records},
+        by_id=_by_id(records),
         passage_owner=np.asarray(passages["owner"], dtype=np.int32),
         vectors=faiss.read_index(str(build / "vectors.faiss")),
-        lexical=LexicalIndex([lexical_document(r) for r in records], [r.names() for r in records]),
+        lexical=LexicalIndex([lexical_document(r) for r in records], [r.names() for r in records],
+                             load_vocabulary(build / ABBREVIATIONS_FILE.name)),
         off_topic=np.load(build / "off_topic.npy"),
         accents=AccentRestorer(text for r in records for text in r.all_texts()),
     )

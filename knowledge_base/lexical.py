@@ -8,7 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
-from knowledge_base.text import GENERIC_TERMS, GENERIC_WEIGHT, STOPWORDS, terms, terms_from, words_of
+from knowledge_base.text import GENERIC_TERMS, GENERIC_WEIGHT, STOPWORDS, Vocabulary, terms, terms_from, words_of
 
 K1, B = 1.2, 0.75
 
@@ -27,9 +27,11 @@ class LexicalMatch:
 class LexicalIndex:
     """An inverted index: term -> (document numbers, BM25 weights)."""
 
-    def __init__(self, documents: Sequence[str], names: Sequence[Sequence[str]] = ()):
+    def __init__(self, documents: Sequence[str], names: Sequence[Sequence[str]] = (),
+                 vocabulary: Vocabulary | None = None):
         self.size = len(documents)
-        counts = [Counter(terms(doc)) for doc in documents]
+        self.vocabulary = vocabulary   # the build's abbreviation table (None: the editable file)
+        counts = [Counter(terms(doc, vocabulary)) for doc in documents]
         lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
         average = float(lengths.mean()) if self.size else 1.0
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -46,7 +48,7 @@ class LexicalIndex:
             weights = np.fromiter((w for _, w in entries), dtype=np.float32, count=df)
             self._postings[term] = (docs, weights)
         # Each document's names as sets of single terms, for name_precision.
-        self._names = [[frozenset(t for t in terms(name) if "_" not in t) for name in doc_names]
+        self._names = [[frozenset(t for t in terms(name, vocabulary) if "_" not in t) for name in doc_names]
                        for doc_names in names]
         # Deletion neighbourhood of every single syllable: finds "sihn" -> "sinh", "khia" -> "khai".
         self._by_deletion: dict[str, list[str]] = defaultdict(list)
@@ -68,7 +70,7 @@ class LexicalIndex:
 
     def query_terms(self, text: str) -> list[str]:
         """The query's terms after typo correction."""
-        return terms_from([self.correct(w) for w in words_of(text)])
+        return terms_from([self.correct(w) for w in words_of(text, self.vocabulary)])
 
     def match(self, text: str) -> LexicalMatch:
         query = self.query_terms(text)

@@ -13,10 +13,13 @@ from typing import Any, Mapping
 
 from knowledge_base import KnowledgeBaseError
 
-LEVELS = ("province", "commune")
+LEVELS = ("ministry", "province", "commune", "other")   # no district level since 1 July 2025
 CHANNELS = ("direct", "online", "post")
 ONLINE_LEVELS = ("full", "partial", "none")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,47}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]{1,47}$")   # official records: the national code
+# Where a record's facts come from; the bot words each differently and never presents a
+# drafted value as official.
+PROVENANCES = ("official", "verified", "drafted")
 NATIONAL_CODE_PATTERN = re.compile(r"^\d\.\d{6}(\.\d{6})?$")
 
 
@@ -36,6 +39,7 @@ class Method:
     channel: str
     processing_time: str | None
     fee: str | None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,17 @@ class Document:
     name: str
     quantity: str | None = None
     form: str | None = None
+    case: str | None = None      # the situation it applies to, when the record has several cases
+    section: str | None = None   # "Giấy tờ phải nộp" / "Giấy tờ phải xuất trình", when the record says
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A value the import could not take as stated: staff check it against the source."""
+
+    field: str
+    reason: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -67,15 +82,32 @@ class Procedure:
     aliases: tuple[str, ...]
     keywords: tuple[str, ...]
     source: str
-    last_checked: dt.date
-    verified: bool
+    last_checked: dt.date        # official: when the portal page was collected; else when last checked
+    provenance: str              # official | verified | drafted
     notes: str | None = None
+    decision: str | None = None  # the decision that published the record
+    verified_by: str | None = None
+    former_ids: tuple[str, ...] = ()             # ids of drafted records merged into this one
+    flags: tuple[Flag, ...] = ()
+    source_text: Mapping[str, str] = field(default_factory=dict)   # each imported field as the source wrote it
 
     kind = "procedure"
 
     @property
     def title(self) -> str:
         return self.name
+
+    @property
+    def verified(self) -> bool:
+        return self.provenance == "verified"
+
+    @property
+    def cases(self) -> tuple[str, ...]:
+        """The situations the documents depend on, in the record's order (none: one list)."""
+        return tuple(dict.fromkeys(d.case for d in self.documents or () if d.case))
+
+    def flags_for(self, prefix: str) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.field.startswith(prefix))
 
     def names(self) -> tuple[str, ...]:
         """What citizens call this procedure."""
@@ -117,6 +149,10 @@ class Faq:
     def title(self) -> str:
         return self.questions[0]
 
+    @property
+    def provenance(self) -> str:
+        return "verified" if self.verified else "drafted"
+
     def names(self) -> tuple[str, ...]:
         return self.questions
 
@@ -139,7 +175,8 @@ PROCEDURE_FIELDS = {
     "id", "national_code", "name", "field", "levels", "agency", "where_to_submit",
     "applicants", "steps", "methods", "documents", "result", "legal_basis", "conditions",
     "online_level", "portal_url", "related", "aliases", "keywords", "source",
-    "last_checked", "verified", "notes",
+    "last_checked", "provenance", "notes", "decision", "verified_by", "former_ids", "flags", "source_text",
+    "verified",  # older files: true/false instead of a provenance
 }
 FAQ_FIELDS = {"id", "questions", "answer", "related", "source", "last_checked", "verified", "keywords"}
 
@@ -218,11 +255,11 @@ def _methods(reader: _Reader) -> tuple[Method, ...] | None:
         return None
     methods = []
     for i, item in enumerate(raw):
-        sub = _Reader(item if isinstance(item, Mapping) else {}, {"channel", "processing_time", "fee"})
+        sub = _Reader(item if isinstance(item, Mapping) else {}, {"channel", "processing_time", "fee", "description"})
         if not isinstance(item, Mapping):
             sub.problems.append(("", "must be a mapping"))
         channel = sub.choice("channel", CHANNELS, required=True)
-        methods.append(Method(channel or "", sub.text("processing_time"), sub.text("fee")))
+        methods.append(Method(channel or "", sub.text("processing_time"), sub.text("fee"), sub.text("description")))
         reader.problems += [(f"methods[{i}].{f}".rstrip("."), m) for f, m in sub.problems]
     return tuple(methods)
 
@@ -236,12 +273,45 @@ def _documents(reader: _Reader) -> tuple[Document, ...] | None:
         return None
     documents = []
     for i, item in enumerate(raw):
-        sub = _Reader(item if isinstance(item, Mapping) else {}, {"name", "quantity", "form"})
+        sub = _Reader(item if isinstance(item, Mapping) else {}, {"name", "quantity", "form", "case", "section"})
         if not isinstance(item, Mapping):
             sub.problems.append(("", "must be a mapping"))
-        documents.append(Document(sub.text("name", required=True) or "", sub.text("quantity"), sub.text("form")))
+        documents.append(Document(sub.text("name", required=True) or "", sub.text("quantity"), sub.text("form"),
+                                  sub.text("case"), sub.text("section")))
         reader.problems += [(f"documents[{i}].{f}".rstrip("."), m) for f, m in sub.problems]
     return tuple(documents)
+
+
+def _flags(reader: _Reader) -> tuple[Flag, ...]:
+    raw = reader.raw.get("flags")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.problems.append(("flags", "must be a list"))
+        return ()
+    flags = []
+    for i, item in enumerate(raw):
+        sub = _Reader(item if isinstance(item, Mapping) else {}, {"field", "reason", "detail"})
+        flags.append(Flag(sub.text("field", required=True) or "", sub.text("reason", required=True) or "",
+                          sub.text("detail") or ""))
+        reader.problems += [(f"flags[{i}].{f}", m) for f, m in sub.problems]
+    return tuple(flags)
+
+
+def _source_text(reader: _Reader) -> dict[str, str]:
+    raw = reader.raw.get("source_text")
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+        reader.problems.append(("source_text", "must map field names to texts"))
+        return {}
+    return {str(k): v for k, v in raw.items()}
+
+
+def _provenance(reader: _Reader) -> str:
+    if "provenance" not in reader.raw and isinstance(reader.raw.get("verified"), bool):
+        return "verified" if reader.raw["verified"] else "drafted"   # an older file
+    return reader.choice("provenance", PROVENANCES, required=True) or "drafted"
 
 
 def parse_procedure(raw: Mapping[str, Any], source: str = "<procedure>") -> Procedure:
@@ -281,9 +351,16 @@ def parse_procedure(raw: Mapping[str, Any], source: str = "<procedure>") -> Proc
         keywords=r.texts("keywords") or (),
         source=r.text("source", required=True) or "",
         last_checked=r.date("last_checked"),
-        verified=r.boolean("verified"),
+        provenance=_provenance(r),
         notes=r.text("notes"),
+        decision=r.text("decision"),
+        verified_by=r.text("verified_by"),
+        former_ids=r.texts("former_ids") or (),
+        flags=_flags(r),
+        source_text=_source_text(r),
     )
+    if procedure.provenance == "official" and not portal:
+        r.problems.append(("portal_url", "an official record cites its portal page"))
     if r.problems:
         raise ValidationError(source, r.problems)
     return procedure
@@ -321,8 +398,8 @@ def procedure_to_raw(p: Procedure) -> dict[str, Any]:
         "where_to_submit": p.where_to_submit,
         "applicants": p.applicants,
         "steps": list(p.steps) if p.steps is not None else None,
-        "methods": [vars(m).copy() for m in p.methods] if p.methods is not None else None,
-        "documents": [vars(d).copy() for d in p.documents] if p.documents is not None else None,
+        "methods": [_compact(vars(m)) for m in p.methods] if p.methods is not None else None,
+        "documents": [_compact(vars(d)) for d in p.documents] if p.documents is not None else None,
         "result": p.result,
         "legal_basis": list(p.legal_basis) if p.legal_basis is not None else None,
         "conditions": p.conditions,
@@ -331,11 +408,21 @@ def procedure_to_raw(p: Procedure) -> dict[str, Any]:
         "related": list(p.related),
         "aliases": list(p.aliases),
         "keywords": list(p.keywords),
+        "former_ids": list(p.former_ids),
         "source": p.source,
         "last_checked": p.last_checked.isoformat(),
-        "verified": p.verified,
+        "provenance": p.provenance,
+        "verified_by": p.verified_by,
+        "decision": p.decision,
         "notes": p.notes,
+        "flags": [vars(f).copy() for f in p.flags],
+        "source_text": dict(p.source_text),
     }
+
+
+def _compact(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A part's fields without the empty optional ones, so drafted files stay short."""
+    return {k: v for k, v in values.items() if v is not None or k in ("processing_time", "fee")}
 
 
 def faq_to_raw(f: Faq) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from knowledge_base.encoders import Encoder
 from knowledge_base.index import LoadedIndex
+from knowledge_base.lexical import LexicalMatch
 from knowledge_base.schema import Record
 from knowledge_base.text import has_diacritics
 
@@ -55,34 +56,72 @@ class SearchResult:
         return self.hits[0] if self.hits else None
 
 
+@dataclass(frozen=True)
+class Query:
+    """A question made ready for both searches: its lexical terms and the text to embed."""
+
+    text: str
+    embed_text: str           # with accents put back when typed without any
+
+
+@dataclass(frozen=True)
+class DenseScores:
+    best: np.ndarray          # each record's best passage cosine (0 where none is near)
+    off_topic: float          # cosine of the closest everyday off-topic subject
+
+
 def search(index: LoadedIndex, encoder: Encoder, query: str, top_k: int = 5,
            calibration: Calibration = Calibration()) -> SearchResult:
-    """Rank the index's records for a question and decide how sure the answer is."""
-    size = len(index.records)
-    if not query.strip() or size == 0:
-        return SearchResult(query, "none", ())
-    lexical = index.lexical.match(query)
+    """Rank the index's records for a question and decide how sure the answer is.
 
-    dense = np.zeros(size, dtype=np.float32)
-    query_vector = encoder.encode_queries([query if has_diacritics(query) else index.accents.restore(query)])
-    off_topic = float((index.off_topic @ query_vector[0]).max()) if len(index.off_topic) else -1.0
+    The steps, each a function of its own: prepare → lexical → dense → fuse → rank → decide.
+    """
+    if not query.strip() or not index.records:
+        return SearchResult(query, "none", ())
+    prepared = prepare_query(index, query)
+    lexical = index.lexical.match(prepared.text)
+    dense = dense_scores(index, encoder, prepared, calibration)
+    fused = fuse(index, lexical, dense, calibration)
+    hits = rank(index, fused, dense, lexical, max(top_k, 2))
+    return SearchResult(query, decide(hits, dense.off_topic, calibration), hits[:top_k])
+
+
+def prepare_query(index: LoadedIndex, query: str) -> Query:
+    text = " ".join(query.split())
+    return Query(text, text if has_diacritics(text) else index.accents.restore(text))
+
+
+def dense_scores(index: LoadedIndex, encoder: Encoder, query: Query, calibration: Calibration) -> DenseScores:
+    """Each record's closest passage to the question, from the vector index."""
+    best = np.zeros(len(index.records), dtype=np.float32)
+    vector = encoder.encode_queries([query.embed_text])
+    off_topic = float((index.off_topic @ vector[0]).max()) if len(index.off_topic) else -1.0
     k = min(calibration.dense_candidates, index.vectors.ntotal)
     if k:
-        sims, ids = index.vectors.search(query_vector, k)
-        for sim, passage in zip(sims[0], ids[0]):
-            if passage >= 0:
-                owner = index.passage_owner[passage]
-                dense[owner] = max(dense[owner], sim)
-    dense_evidence = np.clip((dense - calibration.dense_floor) / calibration.dense_span, 0.0, 1.0)
+        sims, ids = index.vectors.search(vector, k)
+        found = ids[0] >= 0
+        owners = index.passage_owner[ids[0][found]]
+        np.maximum.at(best, owners, sims[0][found])
+    return DenseScores(best, off_topic)
+
+
+def fuse(index: LoadedIndex, lexical: LexicalMatch, dense: DenseScores, calibration: Calibration) -> np.ndarray:
+    """One score per record: dense evidence, query coverage and BM25, plus a bonus for the
+    leading records whose name the question matches closely."""
+    dense_evidence = np.clip((dense.best - calibration.dense_floor) / calibration.dense_span, 0.0, 1.0)
     bm25 = lexical.scores / (lexical.scores.max() or 1.0)
     coverage_weight = 1.0 - calibration.dense_weight - calibration.bm25_weight
     fused = (calibration.dense_weight * dense_evidence + coverage_weight * lexical.coverage
              + calibration.bm25_weight * bm25)
     leading = _top(fused, calibration.rerank)
     fused[leading] += calibration.name_weight * index.lexical.name_precision(lexical, leading)
-    order = _top(fused, max(top_k, 2))
-    hits = tuple(Hit(index.records[i], float(fused[i]), float(dense[i]), float(lexical.coverage[i])) for i in order)
-    return SearchResult(query, _decide(hits, off_topic, calibration), hits[:top_k])
+    return fused
+
+
+def rank(index: LoadedIndex, fused: np.ndarray, dense: DenseScores, lexical: LexicalMatch,
+         count: int) -> tuple[Hit, ...]:
+    return tuple(Hit(index.records[i], float(fused[i]), float(dense.best[i]), float(lexical.coverage[i]))
+                 for i in _top(fused, count))
 
 
 def _top(scores: np.ndarray, count: int) -> np.ndarray:
@@ -93,7 +132,7 @@ def _top(scores: np.ndarray, count: int) -> np.ndarray:
     return part[np.argsort(-scores[part], kind="stable")]
 
 
-def _decide(hits: tuple[Hit, ...], off_topic: float, calibration: Calibration) -> Decision:
+def decide(hits: tuple[Hit, ...], off_topic: float, calibration: Calibration) -> Decision:
     top = hits[0].score
     runner_up = hits[1].score if len(hits) > 1 else 0.0
     if off_topic - hits[0].dense > calibration.off_topic_margin:

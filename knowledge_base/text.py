@@ -86,7 +86,7 @@ def _table(raw: dict, key_of) -> dict[Key, Key]:
     return table
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=4)   # a build's copy never changes (index.py); the editable file is read by builds
 def load_vocabulary(path: Path = ABBREVIATIONS_FILE) -> Vocabulary:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     folded = lambda text: tuple(syllables(text))  # noqa: E731
@@ -144,9 +144,9 @@ GENERIC_TERMS = frozenset(  # question phrases ("bao lâu", "ở đâu"…) neve
 GENERIC_WEIGHT = 0.2
 
 
-def words_of(text: str) -> list[str]:
+def words_of(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     """Folded syllables with short forms expanded: the units that terms are made of."""
-    return expand(text)
+    return expand(text, vocabulary)
 
 
 def terms_from(words: list[str]) -> list[str]:
@@ -159,5 +159,5 @@ def terms_from(words: list[str]) -> list[str]:
     return [w for w in words if w not in STOPWORDS] + bigrams
 
 
-def terms(text: str) -> list[str]:
-    return terms_from(words_of(text))
+def terms(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    return terms_from(words_of(text, vocabulary))

@@ -13,8 +13,24 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+# The whole shipped catalog's index, built once and shared by the quality gate and the real
+# servers; kept between runs under var/ and rebuilt only when the catalog or analysis changed.
+FULL_INDEX_DIR = ROOT / "var" / "test-index"
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+def full_index_dir() -> Path:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KB_INDEX_DIR": str(FULL_INDEX_DIR), "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "knowledge_base", "build", "--if-changed"], cwd=ROOT, env=env,
+                   check=True)
+    return FULL_INDEX_DIR
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, full_index_dir):
     """The real assistant, trained once and booted once per test session, on its own ports."""
     from scripts.stack import Stack
 
@@ -22,7 +38,8 @@ def stack(tmp_path_factory):
         var_dir=tmp_path_factory.mktemp("var"),
         log_dir=ARTIFACTS / "logs",
         overrides={"RASA_PORT": os.environ.get("TEST_RASA_PORT", "15005"),
-                   "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT", "15055")},
+                   "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT", "15055"),
+                   "KB_INDEX_DIR": str(full_index_dir)},
     )
     stack.start()
     yield stack

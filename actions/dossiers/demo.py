@@ -13,13 +13,13 @@ from actions.dossiers.checks import CheckDigits, masked
 from actions.dossiers.model import VIETNAM, Applicant, Dossier, DossierUpdate, Status, StatusChange, today
 
 DEMO_UNIT = "999.99.99.H26"
-PROCEDURES = (  # (knowledge-base id, name) of real procedures; the dossiers are not real
-    ("ht-khai-sinh", "Đăng ký khai sinh"),
-    ("ht-ket-hon", "Đăng ký kết hôn"),
-    ("cu-tam-tru", "Đăng ký tạm trú"),
-    ("cu-thuong-tru", "Đăng ký thường trú"),
-    ("gt-doi-gplx", "Đổi giấy phép lái xe do ngành Công an, ngành Giao thông vận tải cấp"),
-    ("ht-cai-chinh", "Đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch"),
+PROCEDURES = (  # (national code = knowledge-base id, official name) of real procedures; the dossiers are not real
+    ("1.001193", "Thủ tục đăng ký khai sinh"),
+    ("1.000894", "Thủ tục đăng ký kết hôn"),
+    ("1.004194", "Đăng ký tạm trú"),
+    ("1.004222", "Đăng ký thường trú"),
+    ("3.000347", "Đổi giấy phép lái xe"),
+    ("1.004859", "Thủ tục thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc"),
 )
 ORDER = (Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED,
          Status.PROCESSED, Status.RETURNED)   # the usual way through; the other statuses branch off it

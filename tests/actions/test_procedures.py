@@ -13,8 +13,9 @@ def test_a_clear_question_gets_the_summary_buttons_and_the_slot(domain):
     assert summary["name"] == "Đăng ký khai sinh"
     assert summary["fee"] == "Miễn lệ phí" and summary["duration"] == "Trong ngày"
     assert "chưa được cán bộ xác minh" in summary["verification"]
-    assert [b["payload"] for b in summary["buttons"]] == [
-        "/ask_documents", "/ask_fee", "/ask_duration", "/ask_where", "/ask_steps", "/ask_online"]
+    assert [b["payload"] for b in summary["buttons"]] == [   # each button carries its record
+        '/%s{"procedure_id":"ht-khai-sinh"}' % intent
+        for intent in ("ask_documents", "ask_fee", "ask_duration", "ask_where", "ask_steps", "ask_online")]
     assert messages[-1]["response"] == "utter_ask_rating"
     assert events == [{"event": "slot", "timestamp": None, "name": "procedure_id", "value": "ht-khai-sinh"}]
 
@@ -77,3 +78,11 @@ def test_a_button_follow_up_uses_the_slot(domain):
                       slots={"procedure_id": "ht-khai-sinh"})
     assert messages[0]["response"] == "utter_procedure_online"
     assert "toàn trình" in messages[0]["online"]
+
+
+def test_a_detail_button_under_an_earlier_answer_answers_for_its_own_record(domain):
+    messages, events = run(ActionAnswerDetail(), domain, text='/ask_fee{"procedure_id":"ht-khai-tu"}',
+                           intent="ask_fee", entities=[{"entity": "procedure_id", "value": "ht-khai-tu"}],
+                           slots={"procedure_id": "hc-ho-chieu"})
+    assert messages[0]["name"] == "Đăng ký khai tử"
+    assert events[0]["value"] == "ht-khai-tu"

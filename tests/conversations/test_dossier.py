@@ -32,7 +32,7 @@ def code(number: int) -> str:
 
 def dossier(number: int, status: Status, **changes) -> DossierUpdate:
     on = today()
-    fields = dict(code=code(number), procedure_name="Đăng ký khai sinh", procedure_id="ht-khai-sinh",
+    fields = dict(code=code(number), procedure_name="Thủ tục đăng ký khai sinh", procedure_id="1.001193",
                   applicant=Applicant("Phạm Văn Kiểm", masked(phone(number)), None),
                   received_on=on - dt.timedelta(days=3), due_on=on + dt.timedelta(days=4), status=status,
                   handling_unit="UBND phường Thử Nghiệm", status_note="Ghi chú của cán bộ")
@@ -70,7 +70,7 @@ def test_every_status_is_told_after_the_check(store, conversation, status):
     number = list(Status).index(status) + 1
     reply = look_up(conversation, number, phone(number)[-4:])
     assert f"Hồ sơ {code(number)}" in reply and STATUS_WORDS[status] in reply
-    assert "Đăng ký khai sinh" in reply and "UBND phường Thử Nghiệm" in reply
+    assert "Thủ tục đăng ký khai sinh" in reply and "UBND phường Thử Nghiệm" in reply
     assert "P*** V*** Kiểm" in reply and "Phạm Văn" not in reply and phone(number) not in reply
     assert ("(còn 4 ngày)" in reply) == status.in_progress
     if status is Status.SUPPLEMENT_REQUESTED:
@@ -84,7 +84,7 @@ def test_every_status_is_told_after_the_check(store, conversation, status):
 def test_a_code_inside_the_question_skips_asking_for_it_and_follow_ups_are_about_its_procedure(store, conversation):
     assert ASK_DIGITS in conversation.text(f"ho so {code(30).lower()} cua toi sao roi")
     assert "Đang xử lý" in conversation.text(f"4 số cuối là {phone(30)[-4:]}")
-    assert conversation.text("thế lệ phí bao nhiêu?").startswith("💰 Phí, lệ phí — Đăng ký khai sinh")
+    assert conversation.text("thế lệ phí bao nhiêu?").startswith("💰 Phí, lệ phí — Thủ tục đăng ký khai sinh")
 
 
 def test_a_wrong_check_says_no_more_than_an_unknown_code(store, stack):

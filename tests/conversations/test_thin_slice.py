@@ -12,15 +12,15 @@ def test_greeting_offers_example_questions(conversation):
 def test_procedure_question_is_answered_from_the_knowledge_base(conversation):
     replies = conversation.say("làm giấy khai sinh cho con cần những gì")
     summary = replies[0]
-    assert summary["text"].startswith("📋 Đăng ký khai sinh")
-    assert "chưa được cán bộ xác minh" in summary["text"]        # honest about verification
-    assert "ma_thu_tuc=1.001193" in summary["text"]                # and where to check
-    assert "/ask_fee" in [b["payload"] for b in summary["buttons"]]
+    assert summary["text"].startswith("📋 Thủ tục đăng ký khai sinh\n• Mã thủ tục: 1.001193")
+    assert "Nguồn: Cổng Dịch vụ công quốc gia, cập nhật 17/07/2026" in summary["text"]   # the official record
+    assert "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/" in summary["text"]           # and where to check
+    assert '/ask_fee{"procedure_id":"1.001193"}' in [b["payload"] for b in summary["buttons"]]
 
 
 def test_follow_up_keeps_the_procedure(conversation):
     conversation.say("dang ky khai sinh")
-    assert conversation.text("thế lệ phí bao nhiêu?").startswith("💰 Phí, lệ phí — Đăng ký khai sinh")
+    assert conversation.text("thế lệ phí bao nhiêu?").startswith("💰 Phí, lệ phí — Thủ tục đăng ký khai sinh")
 
 
 def test_the_conversation_is_written_through_to_the_tracker_file(stack, conversation):

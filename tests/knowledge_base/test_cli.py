@@ -95,3 +95,30 @@ def test_import_that_breaks_the_catalog_is_rolled_back(settings, tmp_path):
     result = kb_cli(settings, "import", str(dangling))
     assert result.returncode == 1 and "no procedure with id 'khong-ton-tai'" in result.stderr
     assert not (settings.catalog_dir / "procedures" / "ht-moi.yaml").exists()
+
+
+def test_import_portal_then_stats_and_flags_through_the_command_line(settings):
+    fixtures = ROOT / "tests" / "knowledge_base" / "fixtures" / "portal"
+    result = kb_cli(settings, "import-portal", str(fixtures), "--collected", "2026-07-17")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("added 11, updated 0, unchanged 0")
+    again = kb_cli(settings, "import-portal", str(fixtures), "--collected", "2026-07-17")
+    assert again.stdout.startswith("added 0, updated 0, unchanged 11")
+    stats = json.loads(kb_cli(settings, "stats", "--json").stdout)
+    assert (stats["official"], stats["drafted"], stats["verified"]) == (11, 5, 0)
+    assert stats["flags_by_reason"]["fee_contradicts_description"] >= 1 and stats["flags"] == sum(
+        stats["flags_by_reason"].values())
+    flags = json.loads(kb_cli(settings, "flags", "--json", "--reason", "fee_contradicts_description").stdout)
+    assert {"id": "1.002010", "field": "methods[online].fee"}.items() <= flags[0].items()
+    assert all(f["reason"] == "fee_contradicts_description" for f in flags)
+
+
+def test_import_portal_refuses_a_bad_date(settings):
+    result = kb_cli(settings, "import-portal", "x", "--collected", "17/07/2026")
+    assert result.returncode == 2 and "is not a date YYYY-MM-DD" in result.stderr
+
+
+def test_search_json_hits_carry_the_national_code(settings):
+    assert kb_cli(settings, "build").returncode == 0
+    hit = json.loads(kb_cli(settings, "search", "lam ho chieu", "--json").stdout)["hits"][0]
+    assert (hit["id"], hit["code"], hit["provenance"]) == ("hc-ho-chieu", None, "drafted")

@@ -70,3 +70,28 @@ def test_a_rebuild_encodes_only_the_texts_that_changed(settings, built, encoder)
     write_record(settings.catalog_dir, new)
     build_index(load_catalog(settings.catalog_dir), counting, settings.index_dir)
     assert sorted(counting.encoded) == sorted(passages_of(new) + off_topic_texts())
+
+
+def test_an_edited_abbreviation_table_is_served_once_rebuilt_and_not_before(settings, encoder, tmp_path):
+    from knowledge_base.index import ANALYSIS_FILES, is_current
+    from knowledge_base.search import search
+
+    analysis = tmp_path / "analysis"
+    analysis.mkdir()
+    files = tuple(analysis / source.name for source in ANALYSIS_FILES)
+    for source, copy in zip(ANALYSIS_FILES, files):
+        copy.write_bytes(source.read_bytes())
+    catalog = load_catalog(settings.catalog_dir)
+    first = build_index(catalog, encoder, settings.index_dir, analysis_files=files)
+    question = "xin hướng dẫn thủ tục qqtt"
+    kb = KnowledgeBase(settings, encoder)
+    assert kb.index().lexical.query_terms(question).count("tam") == 0
+
+    files[0].write_text(files[0].read_text(encoding="utf-8").replace(
+        "abbreviations:\n", "abbreviations:\n  qqtt: tạm trú\n", 1), encoding="utf-8")
+    assert not is_current(first, catalog, encoder.name, files)           # the edit makes the build stale…
+    assert kb.index().lexical.query_terms(question).count("tam") == 0   # …and is not served before a rebuild
+    build_index(catalog, encoder, settings.index_dir, analysis_files=files)
+    assert is_current(current_build(settings.index_dir), catalog, encoder.name, files)
+    assert "tam" in kb.index().lexical.query_terms(question)            # the running service follows the build
+    assert search(kb.index(), encoder, question).hits[0].record.id == "cu-tam-tru"

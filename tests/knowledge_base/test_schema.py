@@ -11,12 +11,12 @@ def test_round_trip_keeps_every_field():
 
 def test_every_problem_is_reported_with_its_field():
     raw = procedure_to_raw(make_procedure("ht-khai-sinh", "Đăng ký khai sinh"))
-    raw.update(levels=["district"], national_code="12345", verified="yes", colour="red")
+    raw.update(levels=["district"], national_code="12345", provenance="yes", colour="red")
     raw["methods"][0]["channel"] = "fax"
     with pytest.raises(ValidationError) as caught:
         parse_procedure(raw, "x.yaml")
     fields = {field for field, _ in caught.value.problems}
-    assert fields == {"levels", "national_code", "verified", "colour", "methods[0].channel"}
+    assert fields == {"levels", "national_code", "provenance", "colour", "methods[0].channel"}
     assert "x.yaml: levels:" in str(caught.value)
 
 
