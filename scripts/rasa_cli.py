@@ -1,5 +1,6 @@
-"""The Rasa command line with its dependencies' known harmless warnings silenced, and the
-check of the action server's replies compiled once (scripts/rasa_speedups.py).
+"""The Rasa command line with its dependencies' known harmless warnings silenced, the
+check of the action server's replies compiled once (scripts/rasa_speedups.py), and an
+answer to the citizen when the action server is unreachable (scripts/rasa_fallback.py).
 
 Sanic adds a "once" filter for DeprecationWarning when it is imported, which overrides
 PYTHONWARNINGS; so Sanic is imported first and our filters are put in front of its.
@@ -16,9 +17,11 @@ warnings.filterwarnings("ignore", module=r"matplotlib\.")  # pyparsing notices, 
 
 from rasa.__main__ import main  # noqa: E402
 
-from rasa_speedups import compile_action_reply_check  # noqa: E402  (this folder is on sys.path)
+from rasa_fallback import answer_when_action_server_unreachable  # noqa: E402  (this folder is on sys.path)
+from rasa_speedups import compile_action_reply_check  # noqa: E402
 
 if __name__ == "__main__":
     sys.argv[0] = "rasa"
     compile_action_reply_check()
+    answer_when_action_server_unreachable()
     sys.exit(main())

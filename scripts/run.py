@@ -1,25 +1,45 @@
-"""`make run`: build what changed, start both servers, print the web chat address; Ctrl-C stops all."""
+"""`make run`: build what changed, start both servers, print the web chat address; Ctrl-C stops all.
+
+Stopping: the first Ctrl-C (SIGINT), TERM or HUP ends the wait and stops the servers
+(Stack.stop: TERM, then KILL after the grace period); more of them while it stops (a second
+Ctrl-C, or a TERM sent to the whole process group by `kill -- -PGID` or make) change nothing.
+The servers are tied to this process: they also end if it is killed (scripts/stack.py).
+Usage: .venv-actions/bin/python scripts/run.py [--var-dir DIR]
+"""
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ACTIONS_PYTHON, ROOT, Stack, load_dotenv, run_step  # noqa: E402
+from scripts.stack import ACTIONS_PYTHON, ROOT, PortInUse, Stack, load_dotenv, run_step  # noqa: E402
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--var-dir", type=Path, default=ROOT / "var",
+                        help="where the conversations, the application database and the index are kept "
+                             "unless RASA_TRACKER_DB, DATABASE_URL or KB_INDEX_DIR say otherwise (default: var/)")
+    args = parser.parse_args(argv)
     load_dotenv()
-    stack = Stack(var_dir=ROOT / "var")
+    stack = Stack(var_dir=args.var_dir)
+    stopping = False
 
     def stop(signum, frame):  # Ctrl-C in a terminal, or `kill` when started in the background
+        nonlocal stopping
+        if stopping:          # already stopping: the stop finishes on its own, within its grace period
+            return
+        stopping = True
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # kept ignored: `nohup`, `&` in a script
+            signal.signal(signum, stop)
     try:
+        stack.check_ports()   # before anything else: a server left from an earlier run is named at once
         # First start only (empty dossier table): fictitious dossiers to try "tra cứu hồ sơ" with.
         run_step([str(ACTIONS_PYTHON), "-m", "actions.dossiers", "seed-demo", "--if-empty"], stack.env)
         stack.start()
@@ -29,10 +49,14 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
         return 0
+    except PortInUse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except RuntimeError as error:
         print(f"error: {error}; logs are above", file=sys.stderr)
         return 1
     finally:
+        stopping = True       # a signal from now on is no reason to interrupt anything
         stack.stop()
 
 

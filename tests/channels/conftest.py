@@ -48,7 +48,7 @@ def channel_env(fakes: Fakes, state_dir: Path) -> dict[str, str]:
     }
 
 
-def small_catalog(target: Path, record_id: str = "ht-khai-sinh") -> Path:
+def small_catalog(target: Path, record_id: str = "1.001193") -> Path:
     """A catalog of the one procedure these tests ask about, taken from the real one: the channels
     do not need the whole catalog, whose index takes minutes to build on a busy 2-core machine."""
     source = Path(os.environ.get("KB_CATALOG_DIR") or ROOT / "knowledge_base" / "catalog")

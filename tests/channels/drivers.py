@@ -20,7 +20,7 @@ from channels.settings import Settings
 from tests.channels.fakes import Call, FakeTelegram, FakeZalo
 
 RATE_UP = '/rate_answer{"rating":"up"}'                            # Rasa payloads that must round-trip
-CHOOSE = '/choose_procedure{"procedure_id":"ht-khai-sinh"}'
+CHOOSE = '/choose_procedure{"procedure_id":"1.001193"}'
 
 
 @dataclass(frozen=True)

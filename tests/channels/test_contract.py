@@ -95,9 +95,9 @@ def test_buttons_carry_short_ids_and_their_payloads_reach_rasa(driver: Driver):
     assert driver.press(user, carried["👍 Hữu ích"]).status_code == 200
     assert "Cảm ơn Anh/Chị đã góp ý" in driver.wait_seen(user, 2)[1].text
     assert driver.press(user, carried["Đăng ký khai sinh (cấp xã, phường)"]).status_code == 200
-    assert driver.wait_seen(user, 3)[2].text.startswith("📋 Đăng ký khai sinh")
+    assert driver.wait_seen(user, 3)[2].text.startswith("📋 Thủ tục đăng ký khai sinh")
     assert user_intents(driver.stack, driver.sender_id(user)) == [
-        ("rate_answer", {"rating": "up"}), ("choose_procedure", {"procedure_id": "ht-khai-sinh"})]
+        ("rate_answer", {"rating": "up"}), ("choose_procedure", {"procedure_id": "1.001193"})]
 
 
 def test_typed_text_cannot_trigger_an_intent(driver: Driver):

@@ -32,7 +32,7 @@ def test_start_offers_example_questions_as_buttons(telegram: TelegramDriver):
     assert all(data.startswith("b:") and len(data.encode()) <= 64 for _, data in welcome.buttons)
 
     telegram.press(user, dict(welcome.buttons)["Đăng ký khai sinh"])    # the example question, asked
-    assert telegram.wait_seen(user, 2)[1].text.startswith("📋 Đăng ký khai sinh")
+    assert telegram.wait_seen(user, 2)[1].text.startswith("📋 Thủ tục đăng ký khai sinh")
 
 
 def test_a_button_press_is_acknowledged(telegram: TelegramDriver):

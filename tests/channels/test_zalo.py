@@ -15,7 +15,7 @@ def test_the_webhook_acknowledges_at_once_and_answers_after(zalo: ZaloDriver):
     acknowledged = time.monotonic() - started
     assert reply.status_code == 200 and reply.json()["accepted"] == 1
     assert acknowledged < 2.0
-    assert zalo.wait_seen(user)[0].text.startswith("📋 Đăng ký khai sinh")
+    assert zalo.wait_seen(user)[0].text.startswith("📋 Thủ tục đăng ký khai sinh")
 
 
 def test_ids_beyond_2_53_are_kept_exactly(zalo: ZaloDriver):
@@ -30,12 +30,12 @@ def test_one_answer_is_merged_into_few_messages(zalo: ZaloDriver):
     zalo.say(user, "dang ky khai sinh")
     seen = zalo.settle(user)
     buttons = [button for message in seen for button in message.buttons]
-    assert seen[0].text.startswith("📋 Đăng ký khai sinh") and "hữu ích" in seen[0].text   # summary + rating question
+    assert seen[0].text.startswith("📋 Thủ tục đăng ký khai sinh") and "hữu ích" in seen[0].text   # summary + rating question
     assert len(seen) == max(1, -(-len(buttons) // 5))        # one message per 5 buttons, not one per bot message
     assert all(len(message.buttons) <= 5 and len(message.text) <= 2000 for message in seen)
     assert "Lệ phí" in [title for title, _ in buttons]
     zalo.press(user, "Lệ phí")                                 # the query button sends its title back
-    assert zalo.wait_seen(user, len(seen) + 1)[len(seen)].text.startswith("💰 Phí, lệ phí — Đăng ký khai sinh")
+    assert zalo.wait_seen(user, len(seen) + 1)[len(seen)].text.startswith("💰 Phí, lệ phí — Thủ tục đăng ký khai sinh")
 
 
 def test_follow_is_welcomed_with_query_buttons(zalo: ZaloDriver):

