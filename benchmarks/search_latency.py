@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge_base.catalog import Catalog, load_catalog  # noqa: E402
 from knowledge_base.encoders import load_encoder  # noqa: E402
-from knowledge_base.evaluation import load_golden  # noqa: E402
+from knowledge_base.evaluation import load_golden, load_portal_questions  # noqa: E402
 from knowledge_base.index import build_index  # noqa: E402
 from knowledge_base.service import KnowledgeBase  # noqa: E402
 from knowledge_base.settings import Settings  # noqa: E402
@@ -102,6 +102,8 @@ def main() -> None:
               f"encoder {encoder.name} ({getattr(encoder, 'engine', 'default')} engine), index build {build:.1f} s; searches on {args.threads} thread(s), "
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'default')}")
         print(f"  search latency: {percentiles(measure(kb, questions, args.rounds))}")
+        print(f"  search latency, real citizen questions (long, formal): "
+              f"{percentiles(measure(kb, [q.text for q in load_portal_questions()], args.rounds))}")
 
         if args.synthetic:
             big = synthetic(catalog, args.synthetic)

@@ -142,6 +142,6 @@ GOALS = {
     "heldout_hit@3": 0.98,
     "heldout_no_diacritics_hit@1": 0.90,
     "heldout_declined": 0.90,
-    "portal_hit@1": 0.0,
-    "portal_hit@3": 0.0,
+    "portal_hit@1": 0.53,   # measured 0.554 (2026-12-03); the goal 0.65 is not met
+    "portal_hit@3": 0.75,   # measured 0.769; the goal 0.85 is not met
 }
