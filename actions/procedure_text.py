@@ -6,6 +6,7 @@ with what is known and where to check, never completed by a guess.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from actions.responses import phrase
@@ -23,6 +24,9 @@ FEE_FLAGS = {"fee_set_by_council": "utter_fee_set_by_council",
              "fee_contradicts_description": "utter_fee_contradicts_description",
              "free_but_description_amount": "utter_fee_contradicts_description"}
 TIME_FLAGS = {"bare_number_time": "utter_time_without_unit"}
+# A documents field that holds something else (a collection fault): no list is shown from it.
+BROKEN_DOCUMENTS = frozenset({"misplaced_text", "unparsed"})
+NUMBERED_STEP = re.compile(r"^Bước\s*\d")   # official steps carry their own number
 
 
 def shorten(text: str, limit: int = SHORT_ITEM) -> str:
@@ -106,7 +110,12 @@ class ProcedureText:
             return documents
         return tuple(d for d in documents if d.case in (None, cases[case - 1]))
 
+    def _documents_broken(self, procedure: Procedure) -> bool:
+        return any(f.reason in BROKEN_DOCUMENTS for f in procedure.flags_for("documents"))
+
     def documents(self, procedure: Procedure, case: int | None = None) -> str:
+        if self._documents_broken(procedure):
+            return self._say("utter_documents_need_check")
         documents = self.documents_of(procedure, case)
         if not documents:
             return self.unknown
@@ -122,6 +131,8 @@ class ProcedureText:
         return "\n".join(lines)
 
     def documents_short(self, procedure: Procedure) -> str:
+        if self._documents_broken(procedure):
+            return self._say("utter_documents_need_check")
         if not procedure.documents:
             return self.unknown
         if len(procedure.cases) > 1:
@@ -135,7 +146,11 @@ class ProcedureText:
     def steps(self, procedure: Procedure) -> str:
         if not procedure.steps:
             return self.unknown
-        return "\n".join(f"{n}. {step}" for n, step in enumerate(procedure.steps, 1))
+        listed = "\n".join(step if NUMBERED_STEP.match(step) else f"{n}. {step}"
+                           for n, step in enumerate(procedure.steps, 1))
+        if procedure.flags_for("steps"):   # e.g. cut short where the portal page was split
+            listed += "\n" + self._say("utter_steps_need_check")
+        return listed
 
     def online(self, procedure: Procedure) -> str:
         if procedure.online_level is None and any(m.channel == "online" for m in procedure.methods or ()):

@@ -74,3 +74,17 @@ def test_documents_of_a_record_with_cases_ask_which_case_first(domain, monkeypat
                                 {"entity": "document_case", "value": "2"}])
     assert messages[0]["response"] == "utter_procedure_documents"
     assert "Hợp đồng thuê nhà" in messages[0]["documents"]
+
+
+def test_a_documents_field_that_holds_something_else_is_not_listed(domain):
+    from knowledge_base.schema import Flag
+
+    record = make_official(flags=(Flag("documents", "misplaced_text", "phần cuối của trình tự"),),
+                           steps=("Bước 1: nộp hồ sơ",))
+    text = ProcedureText(domain)
+    assert text.documents(record).startswith("hồ sơ quốc gia của thủ tục này ghi thành phần hồ sơ chưa đúng")
+    assert text.documents_short(record) == text.documents(record)
+    truncated = make_official(flags=(Flag("steps", "truncated", "bị cắt"),), steps=("Bước 1: nộp hồ sơ",))
+    assert text.steps(truncated).splitlines() == [
+        "Bước 1: nộp hồ sơ", "(Các bước có thể chưa đầy đủ do lỗi dữ liệu; Anh/Chị xem đầy đủ trên trang thủ tục "
+        "bên dưới.)"]
