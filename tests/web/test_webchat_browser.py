@@ -29,12 +29,12 @@ def test_question_answer_and_button_on_a_phone_sized_screen(browser, stack):
 
     page.get_by_label("Nhập câu hỏi").fill("lam giay khai sinh cho con can gi")
     page.keyboard.press("Enter")                      # keyboard only: no mouse needed to ask
-    answer = page.locator(".msg.bot", has_text="Đăng ký khai sinh")
+    answer = page.locator(".msg.bot", has_text="Thủ tục đăng ký khai sinh")
     answer.first.wait_for(timeout=20000)
     assert "Nơi nộp" in answer.first.inner_text()
 
     page.get_by_role("button", name="Lệ phí").last.click()
-    page.locator(".msg.bot", has_text="Phí, lệ phí — Đăng ký khai sinh").first.wait_for(timeout=20000)
+    page.locator(".msg.bot", has_text="Phí, lệ phí — Thủ tục đăng ký khai sinh").first.wait_for(timeout=20000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "webchat.png"), full_page=True)
     page.close()
