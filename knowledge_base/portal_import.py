@@ -115,8 +115,9 @@ def read_superseded(path: Path = SUPERSEDED_FILE) -> dict[str, Flag]:
 
 
 def _vocabulary(into: Procedure, drafted: Iterable[Procedure]) -> Procedure:
-    """The official record with the citizens' words of the drafted records merged into it."""
-    drafted = list(drafted)
+    """The official record with the citizens' words of the drafted records merged into it:
+    the drafted record with its national code, or the most general one, comes first."""
+    drafted = sorted(drafted, key=lambda d: (d.national_code != into.national_code, len(d.name), d.id))
     aliases = [*into.aliases, *(n for d in drafted for n in (d.name, *d.aliases))]
     keywords = [*into.keywords, *(k for d in drafted for k in d.keywords)]
     taken = {into.name}
