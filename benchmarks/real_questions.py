@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge_base.evaluation import evaluate_portal, load_portal_questions  # noqa: E402
+from knowledge_base.evaluation import catalog_codes, evaluate_portal, hit_codes, load_portal_questions  # noqa: E402
 from knowledge_base.lexical import LexicalIndex  # noqa: E402
 from knowledge_base.schema import Procedure  # noqa: E402
 from knowledge_base.service import KnowledgeBase  # noqa: E402
@@ -40,11 +40,11 @@ def main() -> None:
     index = kb.index()
     official = [r for r in index.records if isinstance(r, Procedure) and r.provenance != "drafted" and r.national_code]
     codes = [r.national_code for r in official]
-    known = set(codes)
+    known = catalog_codes(index.records)
     questions = load_portal_questions()
 
     def ours(question: str) -> list[str | None]:
-        return [getattr(h.record, "national_code", None) for h in kb.search(question, top_k=5).hits]
+        return hit_codes(kb.search(question, top_k=5))
 
     names = LexicalIndex([r.name for r in official], vocabulary=NO_VOCABULARY)
 

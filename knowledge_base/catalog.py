@@ -35,9 +35,6 @@ class Catalog:
     def get(self, record_id: str) -> Record | None:
         return next((r for r in self.records if r.id == record_id), None)
 
-    def by_code(self) -> dict[str, Procedure]:
-        return {p.national_code: p for p in self.procedures if p.national_code}
-
 
 def _read_yaml(path: Path) -> Any:
     try:
@@ -106,16 +103,33 @@ def _write_atomically(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def record_path(root: Path, record: Record) -> Path:
+    return root / (PROCEDURES_DIR if isinstance(record, Procedure) else FAQS_DIR) / f"{record.id}.yaml"
+
+
 def write_record(root: Path, record: Record) -> Path:
     """Write one record to its file, replacing any previous version atomically."""
-    if isinstance(record, Procedure):
-        path, data = root / PROCEDURES_DIR / f"{record.id}.yaml", procedure_to_raw(record)
-    else:
-        path, data = root / FAQS_DIR / f"{record.id}.yaml", faq_to_raw(record)
-    _write_atomically(path, data)
+    path = record_path(root, record)
+    _write_atomically(path, procedure_to_raw(record) if isinstance(record, Procedure) else faq_to_raw(record))
     return path
 
 
 def remove_record(root: Path, record: Record) -> None:
-    sub = PROCEDURES_DIR if isinstance(record, Procedure) else FAQS_DIR
-    (root / sub / f"{record.id}.yaml").unlink()
+    record_path(root, record).unlink()
+
+
+def apply_changes(root: Path, writes: list[Record], removals: list[Record] = ()) -> None:
+    """Write and remove records all or nothing: the catalog as a whole must still validate
+    afterwards, or every file is put back as it was."""
+    touched = {record_path(root, r) for r in (*writes, *removals)}
+    previous = {path: path.read_bytes() if path.exists() else None for path in touched}
+    try:
+        for record in writes:
+            write_record(root, record)
+        for record in removals:
+            remove_record(root, record)
+        load_catalog(root)
+    except BaseException:
+        for path, content in previous.items():
+            path.unlink(missing_ok=True) if content is None else path.write_bytes(content)
+        raise

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from knowledge_base import KnowledgeBaseError
-from knowledge_base.catalog import load_catalog, remove_record, write_record
+from knowledge_base.catalog import apply_changes, load_catalog, remove_record, write_record
 from knowledge_base.index import build_index, current_build, is_current, read_manifest
 from knowledge_base.schema import parse_faq
 from knowledge_base.settings import Settings
@@ -156,7 +156,9 @@ def _search(args, settings: Settings) -> int:
 
 
 def _eval(args, settings: Settings) -> int:
-    from knowledge_base.evaluation import evaluate, evaluate_portal, load_golden, load_portal_questions
+    from knowledge_base.evaluation import (
+        catalog_codes, evaluate, evaluate_portal, hit_codes, load_golden, load_portal_questions,
+    )
     from knowledge_base.service import KnowledgeBase
 
     kb = KnowledgeBase(settings)
@@ -177,8 +179,8 @@ def _eval(args, settings: Settings) -> int:
         for name, row in rows.items():
             print(f"  {name:14} " + "  ".join(f"{k}={v}" for k, v in row.items()))
     if args.split in ("all", "portal"):
-        known = {getattr(r, "national_code", None) for r in kb.index().records} - {None}
-        portal = evaluate_portal(load_portal_questions(), lambda q: _codes(kb.search(q)), known)
+        portal = evaluate_portal(load_portal_questions(), lambda q: hit_codes(kb.search(q)),
+                                 catalog_codes(kb.index().records))
         print("== portal (real citizen questions, dev)")
         print("  " + "  ".join(f"{k}={v}" for k, v in portal.items()))
         asked += portal["of"]
@@ -186,24 +188,11 @@ def _eval(args, settings: Settings) -> int:
     return 0
 
 
-def _codes(result) -> list:
-    return [getattr(hit.record, "national_code", None) for hit in result.hits]
-
-
 def _import(args, settings: Settings) -> int:
     from knowledge_base.importers import read_records
 
     records = read_records(args.file)
-    paths = [settings.catalog_dir / "procedures" / f"{r.id}.yaml" for r in records]
-    previous = {path: path.read_bytes() if path.exists() else None for path in paths}
-    try:
-        for record in records:
-            write_record(settings.catalog_dir, record)
-        load_catalog(settings.catalog_dir)  # the catalog as a whole must still hold together
-    except KnowledgeBaseError:
-        for path, content in previous.items():  # put every file back as it was
-            path.unlink(missing_ok=True) if content is None else path.write_bytes(content)
-        raise
+    apply_changes(settings.catalog_dir, records)
     print(f"imported {len(records)} records into {settings.catalog_dir}; run 'build' to make them live")
     return 0
 
@@ -295,5 +284,6 @@ def _remove_faq(args, settings: Settings) -> int:
 
 COMMANDS = {
     "validate": _validate, "build": _build, "stats": _stats, "search": _search, "eval": _eval,
-    "import": _import, "import-portal": _import_portal, "flags": _flags, "export": _export, "add-faq": _add_faq, "edit-faq": _edit_faq, "remove-faq": _remove_faq,
+    "import": _import, "import-portal": _import_portal, "flags": _flags, "export": _export, "add-faq": _add_faq,
+    "edit-faq": _edit_faq, "remove-faq": _remove_faq,
 }

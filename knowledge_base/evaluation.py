@@ -117,6 +117,15 @@ def load_portal_questions(path: Path = PORTAL_QUESTIONS) -> list[PortalQuestion]
     return questions
 
 
+def hit_codes(result: SearchResult) -> list[str | None]:
+    """The national code of each hit, in rank order (None for a record without one)."""
+    return [getattr(hit.record, "national_code", None) for hit in result.hits]
+
+
+def catalog_codes(records) -> set[str]:
+    return {code for code in (getattr(r, "national_code", None) for r in records) if code}
+
+
 def evaluate_portal(questions: list[PortalQuestion], rank_codes: Callable[[str], list[str | None]],
                     known_codes: set[str]) -> dict[str, float]:
     """hit@1, hit@3 and MRR of any linked code, over the questions whose codes the catalog has."""

@@ -23,9 +23,9 @@ from typing import Iterable, Mapping
 import yaml
 
 from knowledge_base import KnowledgeBaseError
-from knowledge_base.catalog import Catalog, load_catalog, remove_record, write_record
+from knowledge_base.catalog import Catalog, apply_changes, load_catalog
 from knowledge_base.portal import PortalDocument, PortalRecord, load_records
-from knowledge_base.schema import Document, Faq, Flag, Method, Procedure, Record, procedure_to_raw
+from knowledge_base.schema import Document, Flag, Method, Procedure, Record, procedure_to_raw
 
 MERGE_FILE = Path(__file__).with_name("portal_merge.yaml")
 SUPERSEDED_FILE = Path(__file__).with_name("superseded_law.yaml")
@@ -47,7 +47,6 @@ class ImportReport:
     unchanged: int = 0
     merged: dict[str, str] = field(default_factory=dict)            # drafted id -> official id
     conflicts: dict[str, list[str]] = field(default_factory=dict)   # verified record -> fields the portal changed
-    relinked: list[str] = field(default_factory=list)               # records whose related list was remapped
 
     def lines(self) -> list[str]:
         out = [f"added {len(self.added)}, updated {len(self.updated)}, unchanged {self.unchanged}, "
@@ -169,8 +168,8 @@ def plan_import(catalog: Catalog, records: list[PortalRecord], collected: dt.dat
                           former_ids=new.former_ids)
         if old is None:
             report.added.append(code)
-        elif _changed_fields(old, new):
-            report.updated[code] = _changed_fields(old, new)
+        elif changes := _changed_fields(old, new):
+            report.updated[code] = changes
         writes.append(new)
 
     merged_ids = set(report.merged)
@@ -186,8 +185,6 @@ def plan_import(catalog: Catalog, records: list[PortalRecord], collected: dt.dat
         changed = _relink(changed, id_map, final_ids)
         if changed != record:
             writes.append(changed)
-            if changed.related != record.related:
-                report.relinked.append(record.id)
     writes = [_relink(r, id_map, final_ids) for r in writes]
     unchanged = {r.id for r in writes if existing.get(r.id) == r}
     report.unchanged = len(unchanged)
@@ -212,20 +209,6 @@ def import_portal(catalog_dir: Path, paths: list[Path], collected: dt.date,
     catalog = load_catalog(catalog_dir)
     writes, removals, report = plan_import(catalog, records, collected, read_merge_map(merge_file),
                                            read_superseded(superseded_file))
-    touched = {_path(catalog_dir, r) for r in (*writes, *removals)}
-    previous = {path: path.read_bytes() if path.exists() else None for path in touched}
-    try:
-        for record in writes:
-            write_record(catalog_dir, record)
-        for record in removals:
-            remove_record(catalog_dir, record)
-        load_catalog(catalog_dir)   # the catalog as a whole must still hold together
-    except BaseException:
-        for path, content in previous.items():
-            path.unlink(missing_ok=True) if content is None else path.write_bytes(content)
-        raise
+    apply_changes(catalog_dir, writes, removals)
     return report
 
-
-def _path(root: Path, record: Record) -> Path:
-    return root / ("faqs" if isinstance(record, Faq) else "procedures") / f"{record.id}.yaml"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from knowledge_base import KnowledgeBaseError
 
@@ -246,6 +246,19 @@ class _Reader:
         return value
 
 
+def _items(reader: _Reader, name: str, raw: list, keys: set[str], build: Callable[[_Reader], Any]) -> tuple:
+    """Each mapping of a list field read by a reader of its own; its problems are reported as
+    name[i].field."""
+    items = []
+    for i, item in enumerate(raw):
+        sub = _Reader(item if isinstance(item, Mapping) else {}, keys)
+        if not isinstance(item, Mapping):
+            sub.problems.append(("", "must be a mapping"))
+        items.append(build(sub))
+        reader.problems += [(f"{name}[{i}].{f}".rstrip("."), m) for f, m in sub.problems]
+    return tuple(items)
+
+
 def _methods(reader: _Reader) -> tuple[Method, ...] | None:
     raw = reader.raw.get("methods")
     if raw is None:
@@ -253,15 +266,9 @@ def _methods(reader: _Reader) -> tuple[Method, ...] | None:
     if not isinstance(raw, list) or not raw:
         reader.problems.append(("methods", "must be a non-empty list or null"))
         return None
-    methods = []
-    for i, item in enumerate(raw):
-        sub = _Reader(item if isinstance(item, Mapping) else {}, {"channel", "processing_time", "fee", "description"})
-        if not isinstance(item, Mapping):
-            sub.problems.append(("", "must be a mapping"))
-        channel = sub.choice("channel", CHANNELS, required=True)
-        methods.append(Method(channel or "", sub.text("processing_time"), sub.text("fee"), sub.text("description")))
-        reader.problems += [(f"methods[{i}].{f}".rstrip("."), m) for f, m in sub.problems]
-    return tuple(methods)
+    return _items(reader, "methods", raw, {"channel", "processing_time", "fee", "description"}, lambda sub: Method(
+        sub.choice("channel", CHANNELS, required=True) or "", sub.text("processing_time"), sub.text("fee"),
+        sub.text("description")))
 
 
 def _documents(reader: _Reader) -> tuple[Document, ...] | None:
@@ -271,15 +278,9 @@ def _documents(reader: _Reader) -> tuple[Document, ...] | None:
     if not isinstance(raw, list) or not raw:
         reader.problems.append(("documents", "must be a non-empty list or null"))
         return None
-    documents = []
-    for i, item in enumerate(raw):
-        sub = _Reader(item if isinstance(item, Mapping) else {}, {"name", "quantity", "form", "case", "section"})
-        if not isinstance(item, Mapping):
-            sub.problems.append(("", "must be a mapping"))
-        documents.append(Document(sub.text("name", required=True) or "", sub.text("quantity"), sub.text("form"),
-                                  sub.text("case"), sub.text("section")))
-        reader.problems += [(f"documents[{i}].{f}".rstrip("."), m) for f, m in sub.problems]
-    return tuple(documents)
+    return _items(reader, "documents", raw, {"name", "quantity", "form", "case", "section"}, lambda sub: Document(
+        sub.text("name", required=True) or "", sub.text("quantity"), sub.text("form"), sub.text("case"),
+        sub.text("section")))
 
 
 def _flags(reader: _Reader) -> tuple[Flag, ...]:
@@ -289,13 +290,8 @@ def _flags(reader: _Reader) -> tuple[Flag, ...]:
     if not isinstance(raw, list):
         reader.problems.append(("flags", "must be a list"))
         return ()
-    flags = []
-    for i, item in enumerate(raw):
-        sub = _Reader(item if isinstance(item, Mapping) else {}, {"field", "reason", "detail"})
-        flags.append(Flag(sub.text("field", required=True) or "", sub.text("reason", required=True) or "",
-                          sub.text("detail") or ""))
-        reader.problems += [(f"flags[{i}].{f}", m) for f, m in sub.problems]
-    return tuple(flags)
+    return _items(reader, "flags", raw, {"field", "reason", "detail"}, lambda sub: Flag(
+        sub.text("field", required=True) or "", sub.text("reason", required=True) or "", sub.text("detail") or ""))
 
 
 def _source_text(reader: _Reader) -> dict[str, str]:

@@ -58,7 +58,7 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class Query:
-    """A question made ready for both searches: its lexical terms and the text to embed."""
+    """A question made ready for both searches: the text matched lexically and the text embedded."""
 
     text: str
     embed_text: str           # with accents put back when typed without any

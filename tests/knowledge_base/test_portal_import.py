@@ -114,7 +114,7 @@ def test_a_failed_import_puts_every_file_back(catalog_dir, portal_dir, merge_fil
         writes.append(record.id)
         return real_write(root, record)
 
-    monkeypatch.setattr("knowledge_base.portal_import.write_record", failing_write)
+    monkeypatch.setattr("knowledge_base.catalog.write_record", failing_write)
     with pytest.raises(OSError):
         run(catalog_dir, portal_dir, merge_file, tmp_path)
     assert snapshot(catalog_dir) == before
