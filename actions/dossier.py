@@ -6,6 +6,7 @@ neither looked up nor counted as a failed check). All wording is in bot/domain/d
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import math
@@ -17,11 +18,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dossiers import DossierError, InvalidDossierCode
-from actions.dossiers.checks import CHECK_LENGTH, mask_name
-from actions.dossiers.codes import find_code, remove_codes
-from actions.dossiers.lookup import Found, Locked, NotFound, dossier_lookup
-from actions.dossiers.model import Dossier, Status, today
+from dossiers import DossierError, InvalidDossierCode
+from dossiers.checks import CHECK_LENGTH, mask_name
+from dossiers.codes import find_code, remove_codes
+from dossiers.lookup import Found, Locked, NotFound, dossier_lookup
+from dossiers.model import Dossier, Status, today
 from actions.responses import phrase
 
 log = logging.getLogger(__name__)
@@ -88,14 +89,16 @@ class ActionCheckDossierStatus(Action):
     def name(self) -> str:
         return "action_check_dossier_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         code, digits = (tracker.get_slot(name) for name in SLOTS)
         if not code or not digits:
             dispatcher.utter_message(response="utter_ask_dossier_code")
             return clear_slots()
         now = dt.datetime.now(dt.timezone.utc)
         try:
-            outcome = dossier_lookup().check(tracker.sender_id, code, digits, now)
+            # In a worker thread: rasa_sdk runs every action on one event loop, and a slow
+            # one-stop-shop system (or database) must not hold up the other conversations.
+            outcome = await asyncio.to_thread(lambda: dossier_lookup().check(tracker.sender_id, code, digits, now))
         except (InvalidDossierCode, ValueError):
             dispatcher.utter_message(response="utter_invalid_dossier_code")
             return clear_slots()

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.records import add_feedback_comment, record_feedback
+from appdb.journal import add_feedback_comment, record_feedback
 
 
 def last_question(tracker: Tracker) -> str | None:

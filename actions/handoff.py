@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.records import record_handoff
+from appdb.journal import record_handoff
 
 
 class ActionRequestHuman(Action):

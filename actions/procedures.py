@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.knowledge import knowledge_base
 from actions.procedure_text import ProcedureText, shorten
-from actions.records import record_unanswered
+from appdb.journal import record_unanswered
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Faq, Procedure, Record
 from knowledge_base.search import SearchResult

@@ -30,13 +30,13 @@ from sqlalchemy import create_engine, make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from actions.database import make_engine  # noqa: E402
-from actions.dossiers.checks import CheckDigits, masked  # noqa: E402
-from actions.dossiers.lockout import Lockout  # noqa: E402
-from actions.dossiers.lookup import DossierLookup  # noqa: E402
-from actions.dossiers.model import VIETNAM, Applicant, Dossier, DossierUpdate, Status, StatusChange  # noqa: E402
-from actions.dossiers.settings import DossierSettings  # noqa: E402
-from actions.dossiers.sql_store import SqlDossierStore  # noqa: E402
+from appdb.engine import make_engine  # noqa: E402
+from dossiers.checks import CheckDigits, masked  # noqa: E402
+from dossiers.lockout import Lockout  # noqa: E402
+from dossiers.lookup import DossierLookup  # noqa: E402
+from dossiers.model import VIETNAM, Applicant, Dossier, DossierUpdate, Status, StatusChange  # noqa: E402
+from dossiers.settings import DossierSettings  # noqa: E402
+from dossiers.sql_store import SqlDossierStore  # noqa: E402
 
 KEY = "benchmark-key"
 START = dt.date(2025, 1, 1)

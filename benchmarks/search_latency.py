@@ -97,7 +97,7 @@ def main() -> None:
         started = time.perf_counter()
         build_index(catalog, encoder, Path(tmp) / "catalog")
         build = time.perf_counter() - started
-        kb = KnowledgeBase(replace(settings, index_dir=Path(tmp) / "catalog"), encoder)
+        kb = KnowledgeBase(settings.model_copy(update={"index_dir": Path(tmp) / "catalog"}), encoder)
         print(f"catalog: {len(catalog.procedures)} procedures + {len(catalog.faqs)} FAQ entries, "
               f"encoder {encoder.name} ({getattr(encoder, 'engine', 'default')} engine), index build {build:.1f} s; searches on {args.threads} thread(s), "
               f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'default')}")
@@ -110,7 +110,7 @@ def main() -> None:
             started = time.perf_counter()
             build_index(big, RandomPassageEncoder(encoder), Path(tmp) / "big")
             build = time.perf_counter() - started
-            kb = KnowledgeBase(replace(settings, index_dir=Path(tmp) / "big"), encoder)
+            kb = KnowledgeBase(settings.model_copy(update={"index_dir": Path(tmp) / "big"}), encoder)
             print(f"synthetic: {len(big.records)} records, index build {build:.1f} s (random passage vectors)")
             print(f"  search latency: {percentiles(measure(kb, questions, 1))}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -12,7 +12,7 @@ tracker store on PostgreSQL and the Redis lock store in bot/endpoints.yml.
 
     tracker_store:
       type: bot.tracker_store.SQLiteTrackerStore
-      db: var/tracker.db
+      db: var/tracker.db       # default: RASA_TRACKER_DB, else $VAR_DIR/tracker.db
       cache_size: 10000        # conversations kept in memory
 """
 from __future__ import annotations
@@ -28,6 +28,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import envconfig
+
 SCHEMA = """CREATE TABLE IF NOT EXISTS conversations (
     sender_id TEXT PRIMARY KEY,
     tracker TEXT NOT NULL,            -- Rasa's own JSON serialisation of the conversation
@@ -36,12 +38,13 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS conversations (
 
 
 class SQLiteTrackerStore(InMemoryTrackerStore):
-    def __init__(self, domain: Domain, event_broker: Optional[EventBroker] = None, db: str = "var/tracker.db",
+    def __init__(self, domain: Domain, event_broker: Optional[EventBroker] = None, db: Optional[str] = None,
                  cache_size: int = 10_000, **kwargs: Any) -> None:
         kwargs.pop("host", None)  # Rasa passes the endpoint's (absent) url as host
         super().__init__(domain, event_broker, **kwargs)
         self.store: OrderedDict[str, str] = OrderedDict()
         self.cache_size = int(cache_size)
+        db = db or str(envconfig.tracker_db())
         Path(db).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit; WAL with synchronous=NORMAL: a crash may lose the last messages, never the file.
         self._db = sqlite3.connect(db, isolation_level=None, check_same_thread=False)

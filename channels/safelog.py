@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from actions.privacy import mask, pseudonym  # standard library only, shared with the actions
+from privacy import mask, pseudonym  # standard library only, shared with the actions
 
 _SECRETS: set[str] = set()
 _FORMATTER = logging.Formatter()

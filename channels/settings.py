@@ -1,18 +1,14 @@
-"""The channels' settings, read once from the environment (every variable is in .env.example)."""
+"""The channels' settings, read once from the environment (every variable is in .env.example).
+
+A dataclass, not pydantic-settings: the Rasa environment pins pydantic 1."""
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _path(value: str) -> Path:
-    path = Path(value)
-    return path if path.is_absolute() else ROOT / path
+from envconfig import getenv, project_path, rasa_port, var_dir
 
 
 @dataclass(frozen=True)
@@ -52,13 +48,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        env = os.environ if env is None else env
-        get = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
-        state_dir = _path(get("CHANNELS_STATE_DIR", "var/channels"))
+        get = lambda name, default="": getenv(name, default, env)  # noqa: E731
+        state_dir = project_path(get("CHANNELS_STATE_DIR") or var_dir(env) / "channels")
         token = get("TELEGRAM_BOT_TOKEN")
         return cls(
             state_dir=state_dir,
-            rasa_url=get("CHANNELS_RASA_URL", f"http://127.0.0.1:{get('RASA_PORT', '5005')}"),
+            rasa_url=get("CHANNELS_RASA_URL", f"http://127.0.0.1:{rasa_port(env)}"),
             telegram=TelegramSettings(
                 bot_token=token,
                 secret_token=get("TELEGRAM_SECRET_TOKEN") or derived_secret(token),
@@ -73,7 +68,7 @@ class Settings:
                 app_secret=get("ZALO_APP_SECRET"),
                 api_base_url=get("ZALO_API_BASE_URL", "https://openapi.zalo.me").rstrip("/"),
                 oauth_base_url=get("ZALO_OAUTH_BASE_URL", "https://oauth.zaloapp.com").rstrip("/"),
-                token_file=_path(get("ZALO_TOKEN_FILE") or str(state_dir / "zalo_tokens.json")),
+                token_file=project_path(get("ZALO_TOKEN_FILE") or state_dir / "zalo_tokens.json"),
             ),
         )
 

@@ -30,6 +30,7 @@ from channels.chunking import split_text, utf16_len
 from channels.replies import Reply
 from channels.safelog import get_logger, quiet_http_loggers, register_secret, who
 from channels.settings import Settings, TelegramSettings
+from envconfig import load_dotenv
 
 logger = get_logger(__name__)
 T = TypeVar("T")
@@ -214,8 +215,6 @@ def main(argv: list[str] | None = None) -> int:
     poll_cmd.add_argument("--timeout", type=int, default=25, help="getUpdates long-poll timeout, seconds")
     poll_cmd.add_argument("--keep-webhook", action="store_true", help="do not call deleteWebhook first")
     args = parser.parse_args(argv)
-
-    from scripts.stack import load_dotenv      # the .env file `make run` reads (standard library only)
 
     load_dotenv()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

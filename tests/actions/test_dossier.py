@@ -1,18 +1,24 @@
 """The dossier look-up actions on a real SQLite store, with the real domain's responses."""
+import asyncio
 import datetime as dt
+import json
+import threading
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.dossier import ActionCheckDossierStatus, ActionClearDossierLookup, ValidateDossierForm
-from actions.dossiers import DossierUnavailable
-from actions.dossiers.lockout import Lockout
-from actions.dossiers.lookup import DossierLookup, use_dossier_lookup
-from actions.dossiers.model import Status, today
-from actions.dossiers.sql_store import SqlDossierStore
+from dossiers import DossierUnavailable
+from dossiers.lockout import Lockout
+from dossiers.http_store import HttpDossierStore
+from dossiers.lookup import DossierLookup, use_dossier_lookup
+from dossiers.model import Status, today
+from dossiers.settings import DossierSettings
+from dossiers.sql_store import SqlDossierStore
 from tests.actions.conftest import run, tracker
-from tests.actions.dossiers.conftest import HASH_KEY, PHONE, SETTINGS, make_update
+from tests.dossiers.conftest import HASH_KEY, PHONE, SETTINGS, make_update
+from tests.dossiers.fake_api import TOKEN, FakeOneStopShop
 
 CODE = "000.00.53.H26-260301-0012"
 CLEARED = [{"event": "slot", "timestamp": None, "name": "dossier_code", "value": None},
@@ -31,8 +37,8 @@ def check(domain, code=CODE, digits=PHONE[-4:], sender="citizen-1"):
     dispatcher = CollectingDispatcher()
     slots = {"dossier_code": code, "dossier_check_digits": digits}
     message = {"text": digits, "intent": {"name": "inform_dossier"}, "entities": []}
-    events = ActionCheckDossierStatus().run(dispatcher, Tracker(sender, slots, message, [], False, None, {}, "rest"),
-                                            domain)
+    events = asyncio.run(ActionCheckDossierStatus().run(
+        dispatcher, Tracker(sender, slots, message, [], False, None, {}, "rest"), domain))
     return dispatcher.messages, events
 
 
@@ -169,3 +175,38 @@ def test_a_backend_failure_is_a_polite_message(store, domain):
 
 def test_clearing_forgets_the_code_and_digits(domain):
     assert run(ActionClearDossierLookup(), domain, text="thôi", intent="deny")[1] == CLEARED
+
+
+def test_a_hung_one_stop_shop_does_not_hold_up_other_conversations(domain, store, installed):
+    """rasa_sdk runs every action on one event loop: the look-up waits in a worker thread."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    store.upsert([make_update(CODE)])
+
+    def call(action: str, sender: str, text: str, intent: str, slots: dict) -> dict:
+        message = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": []}
+        tracker = {"sender_id": sender, "slots": slots, "latest_message": message, "paused": False,
+                   "events": [{"event": "user", "text": text, "parse_data": message}], "active_loop": {},
+                   "latest_action_name": "action_listen", "latest_input_channel": "rest"}
+        return {"next_action": action, "sender_id": sender, "tracker": tracker, "domain": domain}
+
+    with FakeOneStopShop(store) as fake:
+        fake.behaviour.release = threading.Event()
+        settings = DossierSettings(backend="http", api_url=fake.url, api_token=TOKEN, api_timeout=30, api_retries=0)
+        use_dossier_lookup(DossierLookup(HttpDossierStore(settings), Lockout(installed, SETTINGS)))
+
+        async def both():
+            look_up = asyncio.ensure_future(executor.run(call(
+                "action_check_dossier_status", "citizen-1", PHONE[-4:], "inform_dossier",
+                {"dossier_code": CODE, "dossier_check_digits": PHONE[-4:]})))
+            assert await asyncio.to_thread(fake.behaviour.received.wait, 10)     # the backend now holds it
+            answer = await executor.run(call("action_answer_procedure", "citizen-2", "đăng ký khai sinh",
+                                             "ask_procedure", {}))
+            waiting = not look_up.done()
+            fake.behaviour.release.set()
+            return answer, waiting, await look_up
+
+        answer, waiting, look_up = asyncio.run(both())
+    assert waiting                      # the second citizen was answered while the first look-up waited
+    assert "khai sinh" in json.dumps(answer.responses, ensure_ascii=False).lower()
+    assert [m["response"] for m in look_up.responses][:1] == ["utter_dossier_summary"]

@@ -3,7 +3,7 @@ from sqlalchemy.orm import Session
 
 from actions.feedback import ActionSaveFeedbackComment, ActionStoreFeedback
 from actions.handoff import ActionRequestHuman
-from actions.models import Feedback, HandoffRequest
+from appdb.tables import Feedback, HandoffRequest
 from tests.actions.conftest import run
 
 ASKED = {"event": "user", "text": "lam ho chieu", "parse_data": {"intent": {"name": "ask_procedure"}}}

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.models import UnansweredQuestion
+from appdb.tables import UnansweredQuestion
 from actions.procedures import ActionAnswerDetail, ActionAnswerProcedure
 from tests.actions.conftest import run
 

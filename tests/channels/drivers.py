@@ -88,15 +88,21 @@ class Driver:
             time.sleep(0.05)
         return seen
 
-    def settle(self, user: str, quiet: float = 0.8, timeout: float = 30.0) -> list[Seen]:
-        """What the user was sent once at least one message arrived and nothing more came for `quiet` s."""
-        self.wait_seen(user, 1, timeout)
-        count, since = len(self.seen(user)), time.monotonic()
-        while time.monotonic() - since < quiet:
+    def barrier(self, user: str, timeout: float = 30.0) -> list[Seen]:
+        """What the user had been sent before the answer to a greeting sent now: a positive signal that
+        everything delivered earlier has been handled (one conversation is handled in order), so that
+        the absence of more replies is asserted after it, not after a sleep."""
+        before = len(self.seen(user))
+        assert self.say(user, "xin chào").status_code == 200
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.seen(user)
+            greetings = [i for i in range(before, len(seen)) if "trợ lý ảo" in seen[i].text]
+            if greetings:
+                return seen[:greetings[0]]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name}: the greeting was not answered within {timeout}s")
             time.sleep(0.05)
-            if len(self.seen(user)) != count:
-                count, since = len(self.seen(user)), time.monotonic()
-        return self.seen(user)
 
 
 class TelegramDriver(Driver):

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from actions.database import make_engine
-from actions.dossiers.checks import CheckDigits, masked
-from actions.dossiers.model import Applicant, Dossier, DossierUpdate, Status, today
-from actions.dossiers.sql_store import SqlDossierStore
+from appdb.engine import make_engine
+from dossiers.checks import CheckDigits, masked
+from dossiers.model import Applicant, Dossier, DossierUpdate, Status, today
+from dossiers.sql_store import SqlDossierStore
 from tests.conftest import Conversation
 
 UNIT = "000.00.53.H26"

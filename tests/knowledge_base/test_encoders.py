@@ -20,9 +20,7 @@ def test_sentence_transformers_model_from_a_local_path_gives_unit_vectors(minilm
 
 
 def test_an_index_built_with_minilm_serves_searches_and_records_its_model(settings, minilm):
-    from dataclasses import replace
-
-    settings = replace(settings, encoder=BUNDLED_MINILM)
+    settings = settings.model_copy(update={"encoder": BUNDLED_MINILM})
     build = build_index(load_catalog(settings.catalog_dir), minilm, settings.index_dir)
     assert read_manifest(build).encoder == BUNDLED_MINILM
     assert KnowledgeBase(settings, minilm).search("cấp hộ chiếu phổ thông").best.record.id == "hc-ho-chieu"

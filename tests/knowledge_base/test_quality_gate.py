@@ -15,9 +15,7 @@ from knowledge_base.settings import Settings
 
 @pytest.fixture(scope="module")
 def kb(full_index_dir):
-    from dataclasses import replace
-
-    return KnowledgeBase(replace(Settings.from_env(), index_dir=full_index_dir))
+    return KnowledgeBase(Settings.from_env(index_dir=full_index_dir))
 
 
 def test_held_out_questions_meet_the_goals(kb):

@@ -1,11 +1,10 @@
 import pytest
 
-from knowledge_base.service import KnowledgeBase
-
 
 @pytest.fixture
-def kb(settings, built, encoder):
-    return KnowledgeBase(settings, encoder)
+def kb(small_kb):
+    """Read-only: the session's small knowledge base."""
+    return small_kb
 
 
 @pytest.mark.parametrize("question, expected", [

@@ -1,0 +1,111 @@
+"""Every table of the application database. Created and changed only by the Alembic
+migrations in appdb/migrations (run by `python -m appdb migrate`, the stack and the staff CLIs)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite gives them back naive)."""
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+# --- the journal: what citizens asked and said, for staff ------------------------------------
+class UnansweredQuestion(Base):
+    """A question the knowledge base found nothing for, counted, for staff to review."""
+
+    __tablename__ = "unanswered_questions"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)   # folded text
+    text: Mapped[str] = mapped_column(Text)                            # as first asked, personal numbers masked
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Feedback(Base):
+    """A citizen's rating of an answer, with the record it was about."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    question: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[str] = mapped_column(String(8))                     # "up" | "down"
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class HandoffRequest(Base):
+    """A conversation handed to a human; the sender is kept only as a hash."""
+
+    __tablename__ = "handoff_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    channel: Mapped[str] = mapped_column(String(32))
+    sender_hash: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+# --- dossiers and the look-up lock-out ---------------------------------------------------------
+
+
+class DossierRow(Base):
+    __tablename__ = "dossiers"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    procedure_name: Mapped[str] = mapped_column(Text)
+    procedure_id: Mapped[str | None] = mapped_column(String(64))
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    id_number_masked: Mapped[str | None] = mapped_column(String(20))
+    check_salt: Mapped[str] = mapped_column(String(32))
+    phone_hash: Mapped[str | None] = mapped_column(String(64))      # HMAC of the phone's last 4 digits
+    id_number_hash: Mapped[str | None] = mapped_column(String(64))  # HMAC of the ID number's last 4 digits
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32))
+    handling_unit: Mapped[str] = mapped_column(Text)
+    status_note: Mapped[str | None] = mapped_column(Text)
+    missing_documents: Mapped[list] = mapped_column(JSON, default=list)
+    supplement_place: Mapped[str | None] = mapped_column(Text)
+    apology_letter: Mapped[str | None] = mapped_column(Text)
+    new_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    collection_method: Mapped[str | None] = mapped_column(Text)
+    collection_place: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StatusChangeRow(Base):
+    __tablename__ = "dossier_status_history"
+    __table_args__ = (Index("ix_dossier_status_history_code_at", "dossier_code", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_code: Mapped[str] = mapped_column(String(40), ForeignKey("dossiers.code", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CheckFailureRow(Base):
+    """One failed check, for a sender or a dossier (both kept only as keyed hashes)."""
+
+    __tablename__ = "dossier_check_failures"
+    __table_args__ = (Index("ix_dossier_check_failures_subject_at", "subject", "failed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LockoutRow(Base):
+    __tablename__ = "dossier_lockouts"
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    locked_until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
