@@ -5,9 +5,12 @@ ACTIONS_VENV := .venv-actions
 RASA_PY := $(RASA_VENV)/bin/python
 ACTIONS_PY := $(ACTIONS_VENV)/bin/python
 
-.PHONY: setup run test index train validate eval bench bench-dossiers browser services clean telegram-poll
+.PHONY: setup run test test-system-packages index train validate eval bench bench-dossiers browser services clean telegram-poll
 
-setup: $(RASA_VENV)/.lock.sha256 $(ACTIONS_VENV)/.lock.sha256
+VENVS := $(RASA_VENV)/.lock.sha256 $(ACTIONS_VENV)/.lock.sha256
+
+setup: ## both Python environments, created side by side
+	@$(MAKE) --no-print-directory -j2 $(VENVS)
 
 $(RASA_VENV)/.lock.sha256: requirements/rasa.lock scripts/venv.sh
 	scripts/venv.sh 3.10 $(RASA_VENV) requirements/rasa.lock
@@ -24,8 +27,13 @@ services: ## PostgreSQL for the store tests (the machine's own, or installed and
 run: setup
 	$(ACTIONS_PY) scripts/run.py
 
-test: setup browser services
+test: ## the environments, Chromium and PostgreSQL side by side (apt steps one after the other), then the suite
+	@$(MAKE) --no-print-directory -j3 $(VENVS) test-system-packages
 	scripts/test.sh
+
+test-system-packages:
+	@scripts/ensure_chromium.sh
+	@scripts/ensure_postgres.sh
 
 telegram-poll: setup ## Telegram without a public URL: forward getUpdates to the local Rasa (next to `make run`)
 	$(RASA_PY) -m channels.telegram poll

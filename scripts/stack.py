@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import hashlib
 import os
 import signal
@@ -132,12 +133,18 @@ def ensure_index(env: dict[str, str]) -> None:
 
 
 def ensure_model(models_dir: Path, env: dict[str, str]) -> Path:
-    """The trained model for the current training data; trains only when that data changed."""
+    """The trained model for the current training data; trains only when that data changed.
+    Processes that need it at once (two test runs, `make run` beside `make test`) train it once:
+    the others wait on the lock, then find it."""
     model = models_dir / f"{training_fingerprint()}.tar.gz"
-    if not model.exists():
-        print(f"training the Rasa model (about a minute) -> {model.relative_to(ROOT)}", flush=True)
-        run_step([str(RASA_PYTHON), str(ROOT / "scripts" / "rasa_cli.py"), "train", "--config", "config.yml", "--domain", "bot/domain",
-                  "--data", "bot/data", "--out", str(models_dir), "--fixed-model-name", model.name[:-7]], env)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with open(models_dir / ".train.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not model.exists():
+            print(f"training the Rasa model (about a minute) -> {model.relative_to(ROOT)}", flush=True)
+            run_step([str(RASA_PYTHON), str(ROOT / "scripts" / "rasa_cli.py"), "train", "--config", "config.yml",
+                      "--domain", "bot/domain", "--data", "bot/data", "--out", str(models_dir),
+                      "--fixed-model-name", model.name[:-7]], env)
     return model
 
 
