@@ -1,5 +1,2 @@
-"""Rasa custom actions. Nothing here loads a model or opens a file at import time."""
-
-
-class ActionsError(Exception):
-    """Root of every error this package raises."""
+"""rasa_sdk Action classes and the rendering of answers. rasa_sdk imports every module here at
+start-up: nothing loads a model or opens a file at import time, and staff-only code lives elsewhere."""

@@ -21,7 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from appdb import AppDbError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-LEGACY_REVISION = "0001"     # the schema the hand-written registry (table schema_migrations) had made
+LEGACY_REVISION = "0001"     # the schema the hand-written registry (table schema_migrations) had made:
+LEGACY_TABLES = ("unanswered_questions", "feedback", "handoff_requests", "dossiers", "dossier_status_history",
+                 "dossier_check_failures", "dossier_lockouts")
 _LOCK_ID = 4239_2026        # PostgreSQL advisory lock key of the migrations
 
 
@@ -63,8 +65,9 @@ def _adopt_legacy(connection: Connection) -> bool:
     tables = set(inspect(connection).get_table_names())
     if "schema_migrations" not in tables or "alembic_version" in tables:
         return False
-    from appdb.tables import Base   # revision 0001's tables are exactly today's (see versions/0001_initial.py)
-    Base.metadata.create_all(connection, checkfirst=True)
+    from appdb.tables import Base   # these tables have not changed since revision 0001
+    Base.metadata.create_all(connection, tables=[Base.metadata.tables[name] for name in LEGACY_TABLES],
+                             checkfirst=True)
     connection.execute(text("DROP TABLE schema_migrations"))
     return True
 

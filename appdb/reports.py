@@ -1,6 +1,8 @@
 """Staff reports on what citizens asked, and the schema: python -m appdb <command> (see --help).
 
   migrate      bring the application database to the current schema (make run does it)
+  purge        delete what is past its retention period (make run does it daily; README "Personal data")
+  retention    what each purge deleted, newest first (counts)
   unanswered   questions the knowledge base found nothing for, most asked first
   feedback     ratings and comments on answers, newest first
   handoffs     conversations handed to a human, newest first
@@ -18,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from appdb.engine import engine
 from appdb.migrate import MigrationError, head, upgrade
-from appdb.tables import Feedback, HandoffRequest, UnansweredQuestion
+from appdb.retention import purge
+from appdb.tables import Feedback, HandoffRequest, RetentionRun, UnansweredQuestion
+from envconfig import SettingsError
 
 
 def _rows(report: str, limit: int) -> list[dict]:
@@ -32,6 +36,11 @@ def _rows(report: str, limit: int) -> list[dict]:
             query = select(Feedback).order_by(Feedback.created_at.desc())
             return [{"at": r.created_at.isoformat(timespec="minutes"), "rating": r.rating, "record": r.record_id,
                      "question": r.question, "comment": r.comment} for r in session.scalars(query.limit(limit))]
+        if report == "retention":
+            query = select(RetentionRun).order_by(RetentionRun.at.desc())
+            return [{"at": r.at.isoformat(timespec="minutes"), "conversations": r.conversations,
+                     "unanswered_questions": r.unanswered_questions, "handoff_requests": r.handoff_requests,
+                     "feedback_texts": r.feedback_texts} for r in session.scalars(query.limit(limit))]
         query = select(HandoffRequest).order_by(HandoffRequest.created_at.desc())
         return [{"at": r.created_at.isoformat(timespec="minutes"), "channel": r.channel, "record": r.record_id,
                  "status": r.status} for r in session.scalars(query.limit(limit))]
@@ -50,7 +59,8 @@ def summary() -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m appdb", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("report", choices=("migrate", "unanswered", "feedback", "handoffs", "summary"))
+    parser.add_argument("report", choices=("migrate", "purge", "unanswered", "feedback", "handoffs", "retention",
+                                           "summary"))
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -59,8 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.report == "migrate":
             print(f"application database at revision {head()}")
             return 0
-        rows = [summary()] if args.report == "summary" else _rows(args.report, args.top)
-    except MigrationError as error:
+        if args.report == "purge":
+            rows = [purge(engine()).__dict__]
+        else:
+            rows = [summary()] if args.report == "summary" else _rows(args.report, args.top)
+    except (MigrationError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except SQLAlchemyError as error:

@@ -109,3 +109,16 @@ class LockoutRow(Base):
     __tablename__ = "dossier_lockouts"
     subject: Mapped[str] = mapped_column(String(64), primary_key=True)
     locked_until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- retention -----------------------------------------------------------------------------------
+class RetentionRun(Base):
+    """One run of the retention job: how much of each kind it deleted (counts only)."""
+
+    __tablename__ = "retention_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    conversations: Mapped[int] = mapped_column(Integer)
+    unanswered_questions: Mapped[int] = mapped_column(Integer)
+    handoff_requests: Mapped[int] = mapped_column(Integer)
+    feedback_texts: Mapped[int] = mapped_column(Integer)     # comments and questions emptied, ratings kept

@@ -15,8 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-KEY_LENGTH = 12
-
 
 def button_key(material: str) -> str:
     digest = hashlib.sha256(material.encode()).digest()

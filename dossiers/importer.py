@@ -21,7 +21,6 @@ from knowledge_base.text import fold
 COLUMNS = ("code", "procedure_name", "procedure_id", "applicant_name", "applicant_phone", "applicant_id_number",
            "received_on", "due_on", "status", "status_at", "status_note", "handling_unit", "missing_documents",
            "supplement_place", "apology_letter", "new_due_on", "collection_method", "collection_place", "history")
-REQUIRED = ("code", "procedure_name", "applicant_name", "due_on", "status", "handling_unit")
 LIST_SEPARATOR = ";"          # CSV cells holding several items (missing_documents, history)
 MAX_FIELD = 2000
 

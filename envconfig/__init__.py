@@ -68,3 +68,27 @@ def port(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise SettingsError(name, value, "a TCP port number (1-65535)")
     return int(value)
+
+
+# --- how long what citizens said is kept (README, "Personal data") ---
+def retention_days(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
+    """RETENTION_*_DAYS: days a kind of stored data is kept; at least 1."""
+    value = getenv(name, str(default), env)
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(name, value, "a whole number of days, at least 1")
+    return int(value)
+
+
+def conversation_retention_days(env: Mapping[str, str] | None = None) -> int:
+    """RETENTION_CONVERSATION_DAYS: stored conversations (tracker store)."""
+    return retention_days("RETENTION_CONVERSATION_DAYS", 90, env)
+
+
+def journal_retention_days(env: Mapping[str, str] | None = None) -> int:
+    """RETENTION_JOURNAL_DAYS: unanswered questions, feedback comments and hand-off requests."""
+    return retention_days("RETENTION_JOURNAL_DAYS", 180, env)
+
+
+def privacy_contact(env: Mapping[str, str] | None = None) -> str:
+    """PRIVACY_CONTACT: whom citizens ask about their personal data (the operator sets it)."""
+    return getenv("PRIVACY_CONTACT", "bộ phận một cửa của UBND xã, phường nơi Anh/Chị cư trú", env)

@@ -10,13 +10,33 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from envconfig import SettingsError, load_dotenv, var_dir  # noqa: E402
-from scripts.stack import ACTIONS_PYTHON, PortInUse, Stack, run_step  # noqa: E402
+from scripts.stack import ACTIONS_PYTHON, ROOT, PortInUse, Stack, run_step  # noqa: E402
+
+
+PURGE_EVERY = 24 * 3600      # seconds between two runs of the retention job (README, "Personal data")
+
+
+def start_daily_purge(env: dict[str, str]) -> threading.Thread:
+    """The retention job (`python -m appdb purge`) now and then once a day, while the servers run."""
+    def loop() -> None:
+        while True:
+            result = subprocess.run([str(ACTIONS_PYTHON), "-m", "appdb", "purge"], cwd=ROOT, env=env,
+                                    capture_output=True, text=True)
+            print(f"retention job: {(result.stdout or result.stderr).strip()}", flush=True)
+            time.sleep(PURGE_EVERY)
+
+    thread = threading.Thread(target=loop, name="retention", daemon=True)
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         # First start only (empty dossier table): fictitious dossiers to try "tra cứu hồ sơ" with.
         run_step([str(ACTIONS_PYTHON), "-m", "dossiers", "seed-demo", "--if-empty"], stack.env)
         stack.start()
+        start_daily_purge(stack.env)
         print(f"\nThe assistant is running.\n  Web chat:  http://localhost:{stack.env['RASA_PORT']}/webhooks/web/chat"
               f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook\nPress Ctrl-C to stop.", flush=True)
         return stack.wait()

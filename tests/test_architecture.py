@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "dossiers": {"appdb", "envconfig", "privacy", "knowledge_base.text"},
     "actions": {"knowledge_base", "dossiers", "appdb", "envconfig", "privacy"},
     "channels": {"privacy", "envconfig"},
-    "bot": {"envconfig"},
+    "bot": {"envconfig", "privacy"},
     "scripts": {"envconfig"},
 }
 OURS = set(ALLOWED) | {"tests", "benchmarks"}

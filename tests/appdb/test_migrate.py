@@ -16,7 +16,7 @@ from appdb.tables import Base, UnansweredQuestion
 from tests.conftest import ROOT
 
 TABLES = {"unanswered_questions", "feedback", "handoff_requests", "dossiers", "dossier_status_history",
-          "dossier_check_failures", "dossier_lockouts"}
+          "dossier_check_failures", "dossier_lockouts", "retention_runs"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
