@@ -285,16 +285,21 @@ class Stack:
         migrate_database(self.env)
         ensure_index(self.env)
         model = ensure_model(self.models_dir, self.env)
-        self._spawn("actions", [str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", self.env["ACTIONS_PORT"], "--endpoints", "bot/endpoints.yml"])
+        self.start_actions()
         self._spawn("rasa", [str(RASA_PYTHON), str(ROOT / "scripts" / "rasa_cli.py"), "run", "--model", str(model),
                              "--port", self.env["RASA_PORT"], "--credentials", "bot/credentials.yml",
                              "--endpoints", "bot/endpoints.yml", "--cors", "*"])
         self.wait_ready(timeout)
 
-    def wait_ready(self, timeout: float) -> None:
+    def start_actions(self) -> None:
+        """The action server (again, after it stopped: Rasa keeps running meanwhile)."""
+        self._spawn("actions", [str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", self.env["ACTIONS_PORT"], "--endpoints", "bot/endpoints.yml"])
+
+    def wait_ready(self, timeout: float, names: tuple[str, ...] = ("actions", "rasa")) -> None:
         deadline = time.monotonic() + timeout
-        pending = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
+        urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
+        pending = {name: urls[name] for name in names}
         while pending:
             for name, url in list(pending.items()):
                 if _exit_status(self.processes[name]) is not None:

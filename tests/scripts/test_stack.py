@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.stack import ACTIONS_PYTHON, ROOT, Stack, port_is_free
+from scripts.stack import ACTIONS_PYTHON, ROOT, port_is_free
 
 GRACE = 10.0                   # Stack.stop's grace period before KILL
 START_TIMEOUT = 600.0          # training (1-2 min) and the index build, if needed, come first
@@ -198,22 +198,19 @@ def ask(rasa_url: str, message: str, sender: str) -> list[dict]:
         return json.loads(reply.read())
 
 
-def test_rasa_answers_when_the_action_server_is_gone(tmp_path, index_dir):
-    rasa_port, actions_port = free_ports(2)
-    stack = Stack(var_dir=tmp_path / "var", log_dir=ARTIFACTS / "no-actions",
-                  overrides={"RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port),
-                             "KB_INDEX_DIR": str(index_dir)})
-    stack.start()
+def test_rasa_answers_when_the_action_server_is_gone(stack):
+    """On the session's servers (no boot of its own): the action server is stopped, then started again."""
+    sender = f"test-{uuid.uuid4().hex[:12]}"
+    assert "khai sinh" in ask(stack.rasa_url, "đăng ký khai sinh", sender)[0]["text"].lower()   # served
+    actions = stack.processes.pop("actions")
     try:
-        sender = f"test-{uuid.uuid4().hex[:12]}"
-        assert "khai sinh" in ask(stack.rasa_url, "đăng ký khai sinh", sender)[0]["text"].lower()   # served
-        actions = stack.processes["actions"]
         actions.terminate()
         actions.wait(GRACE)
-        assert port_is_free(actions_port)
+        assert port_is_free(int(stack.env["ACTIONS_PORT"]))
         for message in ("đăng ký khai sinh", "lệ phí bao nhiêu"):   # a new question, then a detail of it
             texts = [reply.get("text", "") for reply in ask(stack.rasa_url, message, sender)]
             assert len(texts) == 1 and "tạm gián đoạn" in texts[0], texts
     finally:
-        stack.stop()
-    assert port_is_free(rasa_port)
+        stack.start_actions()                                   # the other tests of the session still need it
+        stack.wait_ready(60, names=("actions",))
+    assert "khai sinh" in ask(stack.rasa_url, "đăng ký khai sinh", sender)[0]["text"].lower()   # served again
