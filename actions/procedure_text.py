@@ -29,6 +29,25 @@ BROKEN_DOCUMENTS = frozenset({"misplaced_text", "unparsed"})
 NUMBERED_STEP = re.compile(r"^Bước\s*\d")   # official steps carry their own number
 
 
+SUMMARY_LIMIT = 600  # characters of a summary before its buttons: one phone screen (390×844)
+# Ever shorter summaries, tried in turn until one fits: (value characters, documents, document characters).
+SUMMARY_SIZES = ((SUMMARY_VALUE, SUMMARY_DOCUMENTS, SHORT_ITEM), (90, 2, 50), (70, 1, 45), (50, 0, 0))
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_PROCEDURE_WORD = re.compile(r"^thủ tục\s+", re.IGNORECASE)
+_CLAUSE = re.compile(r"\s*(?:[,;:]|\s[–-])\s")
+
+
+def short_name(name: str, limit: int) -> str:
+    """A record's name short enough for a button: without parentheses ("(thực hiện tại cấp
+    tỉnh)") or a leading "Thủ tục", then its first clause, and only then cut at a word."""
+    short = _PROCEDURE_WORD.sub("", _PARENTHESES.sub("", name)).strip() or name
+    short = short[:1].upper() + short[1:]
+    if len(short) > limit:
+        first = _CLAUSE.split(short, 1)[0]
+        short = first if 15 <= len(first) <= limit else short
+    return shorten(short, limit)
+
+
 def shorten(text: str, limit: int = SHORT_ITEM) -> str:
     """At most `limit` characters, cut at a word boundary."""
     if len(text) <= limit:
@@ -78,8 +97,8 @@ class ProcedureText:
     def fee(self, procedure: Procedure) -> str:
         return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, True))
 
-    def fee_short(self, procedure: Procedure) -> str:
-        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), SUMMARY_VALUE)
+    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE) -> str:
+        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit)
 
     def duration(self, procedure: Procedure, limit: int | None = None) -> str:
         return self._per_channel(procedure, lambda m: self._flagged(
@@ -130,15 +149,17 @@ class ProcedureText:
             lines.append(f"{n}. {doc.name}" + (f" ({extra})" if extra else ""))
         return "\n".join(lines)
 
-    def documents_short(self, procedure: Procedure) -> str:
+    def documents_short(self, procedure: Procedure, count: int = SUMMARY_DOCUMENTS, limit: int = SHORT_ITEM) -> str:
         if self._documents_broken(procedure):
             return self._say("utter_documents_need_check")
         if not procedure.documents:
             return self.unknown
         if len(procedure.cases) > 1:
             return self._say("utter_documents_depend_on_case", count=len(procedure.cases))
-        names = [shorten(d.name.lstrip(BULLET)) for d in procedure.documents[:SUMMARY_DOCUMENTS]]
-        rest = len(procedure.documents) - SUMMARY_DOCUMENTS
+        names = [shorten(d.name.lstrip(BULLET), limit) for d in procedure.documents[:count]]
+        rest = len(procedure.documents) - count
+        if not names:
+            return self._say("utter_documents_count", count=rest)
         if rest > 0:
             names.append(self._say("utter_more_documents", count=rest))
         return "; ".join(names)
@@ -165,11 +186,21 @@ class ProcedureText:
         return self._say(f"utter_{record.provenance}_note", date=record.last_checked.strftime("%d/%m/%Y"),
                          url=self.url(record))
 
-    def summary(self, procedure: Procedure) -> dict[str, str]:
-        return {
-            "name": procedure.name, "code": self.code(procedure), "level": self.level(procedure),
-            "where": shorten(self.where(procedure), SUMMARY_VALUE),
-            "duration": self.duration(procedure, SUMMARY_VALUE),
-            "fee": self.fee_short(procedure), "documents": self.documents_short(procedure),
-            "verification": self.verification(procedure),
-        }
+    def ending(self, record: Procedure | Faq, already_noted: bool = False) -> str:
+        """The end of an answer: its note after a blank line, or nothing when this conversation
+        has shown the record's note already (once per record: a phone screen is small)."""
+        return "" if already_noted else "\n\n" + self.verification(record)
+
+    def summary(self, procedure: Procedure, already_noted: bool = False) -> dict[str, str]:
+        """The summary's values, shortened until the summary fits one phone screen."""
+        for value, documents, document in SUMMARY_SIZES:
+            values = {
+                "name": procedure.name, "code": self.code(procedure), "level": self.level(procedure),
+                "where": shorten(self.where(procedure), value),
+                "duration": self.duration(procedure, value),
+                "fee": self.fee_short(procedure, value), "documents": self.documents_short(procedure, documents, document),
+                "verification": self.ending(procedure, already_noted),
+            }
+            if len(self._say("utter_procedure_summary", **values)) <= SUMMARY_LIMIT:
+                break
+        return values

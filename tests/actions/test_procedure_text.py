@@ -13,7 +13,7 @@ from tests.factories import make_official, make_procedure
 def test_an_official_summary_gives_code_level_values_per_channel_and_its_source(domain):
     summary = ProcedureText(domain).summary(make_official())
     assert summary["code"] == "1.004222" and summary["level"] == "cấp xã, phường"
-    assert summary["verification"] == ("📘 Nguồn: Cổng Dịch vụ công quốc gia, cập nhật 17/07/2026: "
+    assert summary["verification"] == ("\n\n📘 Nguồn: Cổng Dịch vụ công quốc gia, cập nhật 17/07/2026: "
                                        "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/example")
     assert "- Nộp trực tiếp: 15.000 đồng" in summary["fee"]          # exactly as the record says
     assert "HĐND thành phố quy định" in summary["fee"] and "Miễn phí" not in summary["fee"]   # flagged: no guess

@@ -17,7 +17,8 @@ def test_a_clear_question_gets_the_summary_buttons_and_the_slot(domain):
         '/%s{"procedure_id":"ht-khai-sinh"}' % intent
         for intent in ("ask_documents", "ask_fee", "ask_duration", "ask_where", "ask_steps", "ask_online")]
     assert messages[-1]["response"] == "utter_ask_rating"
-    assert events == [{"event": "slot", "timestamp": None, "name": "procedure_id", "value": "ht-khai-sinh"}]
+    assert events == [{"event": "slot", "timestamp": None, "name": "procedure_id", "value": "ht-khai-sinh"},
+                      {"event": "slot", "timestamp": None, "name": "noted_records", "value": ["ht-khai-sinh"]}]
 
 
 def test_an_answer_offers_up_to_three_related_procedures_as_buttons(domain):
@@ -57,7 +58,7 @@ def test_a_follow_up_answers_about_the_procedure_under_discussion(domain):
                            slots={"procedure_id": "ht-ket-hon"})
     assert messages[0]["response"] == "utter_procedure_fee"
     assert messages[0]["name"] == "Đăng ký kết hôn" and messages[0]["fee"] == "Miễn lệ phí"
-    assert events == []
+    assert [e["name"] for e in events] == ["noted_records"]      # the procedure stays
 
 
 def test_a_follow_up_naming_another_procedure_switches_to_it(domain):
