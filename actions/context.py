@@ -13,7 +13,7 @@ from typing import Protocol
 
 from knowledge_base.schema import Procedure, Record
 from knowledge_base.search import SearchResult
-from knowledge_base.text import tokens
+from knowledge_base.text import load_vocabulary, tokens
 
 # Folded phrases that ask for one detail of a procedure -> the detail intent they ask. Longer
 # phrases first where one contains another.
@@ -38,12 +38,14 @@ SMALL_TALK = ("cam on", "cam ta", "tam biet", "hen gap lai", "xin chao", "chao",
 # Folded single words that name nothing: pronouns, particles, question words. Syllables that
 # also occur in procedure names unaccented ("căn", "sổ", "lại", "thẻ", "di") are not here.
 FILLERS = frozenset("""
-a ah ak ad anh ba bac bay be cho chi co con cua da duoc em gi gio giup hay hoi khong ko k kg la lam luon
-minh muon nao nay nua nhe nha nhi nhung nop o oi phai ra roi sao se thi tiep toi tui u uh van vay ve voi
-vs xin them het biet hien cac den tai vang ok oke dung thoi de mai phuong xa theo
+a ah ak ad anh ba bac bay be cho chi co cua da duoc em gi gio giup hay hoi khong ko k kg la lam luon
+minh muon nao nay nua nhe nhi nhung nop o oi phai ra roi sao se thi tiep toi tui u uh van vay ve voi
+vs xin them het biet hien cac den tai vang ok oke dung thoi de mai phuong xa theo giay mat
 """.split())
-WRITTEN_FILLERS = frozenset({"cần"})   # fillers only when typed with their accents
+WRITTEN_FILLERS = frozenset({"cần", "còn", "thế"})   # fillers only when typed with their accents
 
+_DETAILS_LONGEST_FIRST = sorted(((p, i) for i, ps in DETAIL_PHRASES.items() for p in ps),
+                                key=lambda item: -len(item[0].split()))
 SWITCH_AT = 0.80    # fused score of the named record for a switch without asking
 NAMED_AT = 0.50     # below this the words name nothing the knowledge base knows
 KEEP_MARGIN = 0.05  # the current record this close to the best: the message is about it
@@ -52,12 +54,8 @@ KEEP_MARGIN = 0.05  # the current record this close to the best: the message is 
 @dataclass(frozen=True)
 class Reading:
     detail: str | None     # the detail intent its words ask, if any
-    topic: str             # the message without its detail phrases and shared nouns, as typed
-    content: int           # how many of the topic's words are not fillers
-
-    @property
-    def names_something(self) -> bool:
-        return self.content > 0
+    topic: str             # the words that may name a procedure, as typed
+    names_something: bool  # two such words, or one known short form ("cccd")
 
 
 def read(text: str) -> Reading:
@@ -66,15 +64,20 @@ def read(text: str) -> Reading:
     folded = [f for f, _ in parts]
     keep = [True] * len(parts)
     detail = None
-    for intent, phrases in DETAIL_PHRASES.items():
-        for phrase in phrases:
-            if _strike(folded, keep, phrase.split()):
-                detail = detail or intent
+    for phrase, intent in _DETAILS_LONGEST_FIRST:
+        if _strike(folded, keep, phrase.split()):
+            detail = detail or intent
     for phrase in GENERIC + SMALL_TALK:
         _strike(folded, keep, phrase.split())
-    topic = [(f, w) for (f, w), kept in zip(parts, keep) if kept]
-    content = sum(f not in FILLERS and w not in WRITTEN_FILLERS for f, w in topic)
-    return Reading(detail, " ".join(w for _, w in topic), content)
+    topic = [(f, w) for (f, w), kept in zip(parts, keep)
+             if kept and f not in FILLERS and w not in WRITTEN_FILLERS]
+    named = len(topic) >= 2 or any(_short_form(f) for f, _ in topic)
+    return Reading(detail, " ".join(w for _, w in topic), named)
+
+
+def _short_form(word: str) -> bool:
+    """A chat short form the abbreviation table expands ("cccd", "gplx", "lltp")."""
+    return bool(load_vocabulary().abbreviations.get((word,)))
 
 
 def _strike(words: list[str], keep: list[bool], phrase: list[str]) -> bool:

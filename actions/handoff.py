@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused
+from rasa_sdk.events import ActionExecuted, ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import knowledge_base
@@ -29,7 +29,9 @@ class ActionRequestHuman(Action):
         channel = tracker.get_latest_input_channel() or "unknown"
         record_handoff(channel, tracker.sender_id, tracker.get_slot("procedure_id"))
         dispatcher.utter_message(response="utter_handoff")
-        return [ConversationPaused()]
+        # A paused conversation predicts nothing, not even the listen after this action; Rasa maps
+        # the restart intent to action_restart only right after a listen, so it is recorded here.
+        return [ConversationPaused(), ActionExecuted("action_listen")]
 
 
 class ActionAnswerHotline(Action):

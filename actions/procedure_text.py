@@ -30,8 +30,12 @@ NUMBERED_STEP = re.compile(r"^Bước\s*\d")   # official steps carry their own 
 
 
 SUMMARY_LIMIT = 600  # characters of a summary before its buttons: one phone screen (390×844)
-# Ever shorter summaries, tried in turn until one fits: (value characters, documents, document characters).
-SUMMARY_SIZES = ((SUMMARY_VALUE, SUMMARY_DOCUMENTS, SHORT_ITEM), (90, 2, 50), (70, 1, 45), (50, 0, 0))
+# Ever shorter summaries, tried in turn until one fits: (name characters, None: whole; value
+# characters; documents listed; document characters). The national code and the page cited
+# below the summary give the whole name when it has to be shortened.
+SUMMARY_SIZES = ((None, SUMMARY_VALUE, SUMMARY_DOCUMENTS, SHORT_ITEM), (None, 90, 2, 50), (160, 70, 1, 45),
+                 (110, 50, 0, 0), (90, 45, 0, 0), (90, 45, 0, 0))
+SUMMARY_LINES = (None, None, 3, 3, 2, 0)   # channel lines of a value, per size (0: a pointer only)
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _PROCEDURE_WORD = re.compile(r"^thủ tục\s+", re.IGNORECASE)
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s[–-])\s")
@@ -67,7 +71,8 @@ class ProcedureText:
         return phrase(self.domain, response, **values)
 
     def _per_channel(self, procedure: Procedure, value: Callable[[Method], str | None],
-                     limit: int | None = None) -> str:
+                     limit: int | None = None, lines: int | None = None) -> str:
+        """One value, or one line per channel (the first `lines` of them, then a pointer to the rest)."""
         methods = procedure.methods or ()
         values = [(m.channel, value(m)) for m in methods if value(m)]
         if limit:
@@ -76,7 +81,12 @@ class ProcedureText:
             return self.unknown
         if len({v for _, v in values}) == 1 and len(values) == len(methods):
             return values[0][1]
-        return "\n".join(f"- {self._say(f'utter_channel_{c}')}: {v}" for c, v in values)
+        if lines == 0:
+            return self._say("utter_values_per_channel", count=len(values))
+        listed = [f"- {self._say(f'utter_channel_{c}')}: {v}" for c, v in values[:lines]]
+        if lines is not None and len(values) > lines:
+            listed.append(self._say("utter_more_channels", count=len(values) - lines))
+        return "\n".join(listed)
 
     def _flagged(self, procedure: Procedure, method: Method, part: str, wording: dict[str, str],
                  stated: str | None) -> str | None:
@@ -97,12 +107,12 @@ class ProcedureText:
     def fee(self, procedure: Procedure) -> str:
         return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, True))
 
-    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE) -> str:
-        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit)
+    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE, lines: int | None = None) -> str:
+        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit, lines)
 
-    def duration(self, procedure: Procedure, limit: int | None = None) -> str:
+    def duration(self, procedure: Procedure, limit: int | None = None, lines: int | None = None) -> str:
         return self._per_channel(procedure, lambda m: self._flagged(
-            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit)
+            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit, lines)
 
     def where(self, procedure: Procedure) -> str:
         if procedure.where_to_submit or procedure.agency:
@@ -193,12 +203,13 @@ class ProcedureText:
 
     def summary(self, procedure: Procedure, already_noted: bool = False) -> dict[str, str]:
         """The summary's values, shortened until the summary fits one phone screen."""
-        for value, documents, document in SUMMARY_SIZES:
+        for (name, value, documents, document), lines in zip(SUMMARY_SIZES, SUMMARY_LINES):
             values = {
-                "name": procedure.name, "code": self.code(procedure), "level": self.level(procedure),
+                "name": short_name(procedure.name, name) if name else procedure.name,
+                "code": self.code(procedure), "level": self.level(procedure),
                 "where": shorten(self.where(procedure), value),
-                "duration": self.duration(procedure, value),
-                "fee": self.fee_short(procedure, value), "documents": self.documents_short(procedure, documents, document),
+                "duration": self.duration(procedure, value, lines),
+                "fee": self.fee_short(procedure, value, lines), "documents": self.documents_short(procedure, documents, document),
                 "verification": self.ending(procedure, already_noted),
             }
             if len(self._say("utter_procedure_summary", **values)) <= SUMMARY_LIMIT:

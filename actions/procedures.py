@@ -171,7 +171,13 @@ def answer_follow_up(dispatcher: CollectingDispatcher, domain: dict[str, Any], t
         if isinstance(record, Procedure):
             return answer_detail(dispatcher, domain, tracker, record, intent)
         text = tracker.latest_message.get("text") or ""
-        outcome = follow_up(kb, current, "" if text.startswith("/") else text)
+        if text.startswith("/"):
+            text = ""
+        reading = read(text)
+        if reading.names_something and reading.detail is None:
+            # typed without a single detail word ("dang ky giam ho"): a question about a procedure
+            return answer_result(dispatcher, domain, tracker, search_question(kb, text))
+        outcome = follow_up(kb, current, text)
     except KnowledgeBaseError:
         log.exception("knowledge base unavailable")
         dispatcher.utter_message(response="utter_technical_problem")

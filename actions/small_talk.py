@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 
 RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
              "affirm": "utter_affirm_ack", "deny": "utter_deny_ack"}
-CONTENT_WORDS = 2    # words that are not fillers, at least, before a small-talk message is searched
 
 
 class ActionReplySmallTalk(Action):
@@ -56,7 +55,7 @@ def answer_as_question(dispatcher: CollectingDispatcher, domain: dict[str, Any],
     reading = read(text)
     if reading.detail and (tracker.get_slot("procedure_id") or reading.names_something):
         return answer_follow_up(dispatcher, domain, tracker, reading.detail)
-    if reading.content >= CONTENT_WORDS:
+    if reading.names_something:
         result = knowledge_base().search(text)
         if result.decision == "answer":
             return answer_record(dispatcher, domain, result.hits[0].record, tracker)
