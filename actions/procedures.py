@@ -12,12 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import About, Candidates, Confirm, follow_up, read
+from actions.courtesy import is_insult
 from actions.knowledge import knowledge_base
 from actions.procedure_text import ProcedureText, short_name
 from actions.records import record_unanswered
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Faq, Procedure, Record
 from knowledge_base.search import SearchResult
+from knowledge_base.text import expand
 
 log = logging.getLogger(__name__)
 
@@ -118,13 +120,18 @@ class ActionAnswerProcedure(Action):
 
 def search_question(kb, text: str) -> SearchResult:
     """The question as typed; if that finds no clear answer, the words that name the procedure
-    alone ("đk kết hôn cần những gì" -> "đk kết hôn": the detail words drew it off topic)."""
+    alone ("đk kết hôn cần những gì" -> "đk kết hôn": the detail words drew it off topic), then
+    those words with their short forms written out ("xin lltp" -> "lý lịch tư pháp", which the
+    embedding model knows)."""
     result = kb.search(text)
+    if result.decision == "answer":
+        return result
     topic = read(text).topic
-    if result.decision != "answer" and topic and topic != text:
-        narrowed = kb.search(topic)
-        if narrowed.decision == "answer":
-            return narrowed
+    for narrowed in dict.fromkeys((topic, " ".join(expand(topic)))):
+        if narrowed and narrowed != text:
+            found = kb.search(narrowed)
+            if found.decision == "answer":
+                return found
     return result
 
 
@@ -141,7 +148,9 @@ def answer_result(dispatcher: CollectingDispatcher, domain: dict[str, Any], trac
 
 
 def remember_unanswered(question: str) -> None:
-    """Log a question for staff; a database failure must not cost the citizen the reply."""
+    """Log a question for staff (never an insult); a database failure must not cost the citizen the reply."""
+    if is_insult(question):
+        return
     try:
         record_unanswered(question)
     except SQLAlchemyError:

@@ -153,10 +153,15 @@ class TrackerFile:
         return json.loads(row[0])["events"] if row else []
 
 
-def replies_since(events: list[dict], start: int) -> tuple[tuple[str, ...], str | None]:
-    """The responses sent after event `start`, and the procedure slot at the end."""
-    responses = tuple(e.get("metadata", {}).get("utter_action") or "?" for e in events[start:]
-                      if e["event"] == "bot")
+def last_time(events: list[dict]) -> float:
+    return max((e.get("timestamp") or 0.0 for e in events), default=0.0)
+
+
+def replies_since(events: list[dict], since: float) -> tuple[tuple[str, ...], str | None]:
+    """The responses sent after the moment `since` (by event time: a restart drops the earlier
+    events from what Rasa stores), and the procedure slot at the end."""
+    responses = tuple(e.get("metadata", {}).get("utter_action") or "?" for e in events
+                      if e["event"] == "bot" and (e.get("timestamp") or 0.0) > since)
     procedure = None
     for event in events:
         if event["event"] == "slot" and event.get("name") == "procedure_id":
@@ -260,9 +265,9 @@ def play(scenario: Scenario, sender: str, say: Say, tracker: TrackerFile, names:
                 results.append(result)
                 shown.append(())
                 continue
-        start = len(tracker.events(sender))
+        since = last_time(tracker.events(sender))
         messages = tuple(say(sender, message))
-        responses, procedure = replies_since(tracker.events(sender), start)
+        responses, procedure = replies_since(tracker.events(sender), since)
         reply = Reply(messages, responses, procedure)
         results.append(check_turn(turn, reply, before, names, notes_seen))
         before = procedure
