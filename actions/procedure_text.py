@@ -188,6 +188,10 @@ class ProcedureText:
             return self._say("utter_online_available")
         return self._say(f"utter_online_{procedure.online_level or 'unknown'}")
 
+    def say_part(self, part: str) -> str:
+        """The name of a record's field as citizens read it ("điều kiện thực hiện")."""
+        return self._say(f"utter_part_{part}")
+
     def url(self, record: Procedure | Faq) -> str:
         return getattr(record, "portal_url", None) or "https://dichvucong.hanoi.gov.vn"
 

@@ -14,8 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.context import About, Candidates, Confirm, follow_up, read
 from actions.courtesy import is_insult
 from actions.knowledge import knowledge_base
-from actions.procedure_text import ProcedureText, short_name
+from actions.procedure_text import ProcedureText, short_name, shorten
 from actions.records import record_unanswered
+from actions.yes_no import QUOTE, find_quote, is_yes_no
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Faq, Procedure, Record
 from knowledge_base.search import SearchResult
@@ -107,9 +108,14 @@ class ActionAnswerProcedure(Action):
                 return answer_record(dispatcher, domain, record, tracker)
             text = tracker.latest_message.get("text") or ""
             reading = read(text)
-            if reading.detail and not reading.names_something and tracker.get_slot("procedure_id"):
+            current = tracker.get_slot("procedure_id")
+            if reading.detail and not reading.names_something and current:
                 # "thế còn phí thì sao": a detail of the procedure in context, whatever NLU said
                 return answer_follow_up(dispatcher, domain, tracker, reading.detail)
+            if current and reading.detail is None and is_yes_no(text):
+                about = follow_up(kb, current, text)
+                if isinstance(about, About) and about.record.id == current:
+                    return answer_yes_no(dispatcher, domain, tracker, about.record, text)
             result = search_question(kb, text)
         except KnowledgeBaseError:
             log.exception("knowledge base unavailable")
@@ -228,6 +234,22 @@ def confirm_switch(dispatcher: CollectingDispatcher, outcome: Confirm, intent: s
                for p in (outcome.proposed, outcome.current)]
     dispatcher.utter_message(response="utter_confirm_switch", proposed=outcome.proposed.name,
                              current=outcome.current.name, buttons=buttons)
+
+
+def answer_yes_no(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
+                  procedure: Procedure, question: str) -> list[dict]:
+    """A yes/no question about the procedure in context: the record's own words, or that it is silent."""
+    quote = find_quote(procedure, question)
+    if quote is None:
+        dispatcher.utter_message(response="utter_record_does_not_say", name=procedure.name,
+                                 buttons=detail_buttons(domain, procedure.id))
+        return []
+    text = ProcedureText(domain)
+    noted = noted_records(tracker)
+    dispatcher.utter_message(response="utter_record_says", name=procedure.name,
+                             part=text.say_part(quote.part), quote=shorten(quote.text, QUOTE),
+                             verification=text.ending(procedure, procedure.id in noted))
+    return note_given(noted, procedure.id)
 
 
 def ask_case(dispatcher: CollectingDispatcher, procedure: Procedure) -> None:

@@ -17,7 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import read
 from actions.knowledge import knowledge_base
-from actions.procedures import answer_detail, answer_follow_up, answer_record
+from actions.procedures import answer_detail, answer_follow_up, answer_record, answer_yes_no
+from actions.yes_no import is_yes_no
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Procedure
 
@@ -53,8 +54,13 @@ def answer_as_question(dispatcher: CollectingDispatcher, domain: dict[str, Any],
                        text: str) -> list[dict] | None:
     """The answer if the message reads as a procedure question, else None."""
     reading = read(text)
-    if reading.detail and (tracker.get_slot("procedure_id") or reading.names_something):
+    current = tracker.get_slot("procedure_id")
+    if reading.detail and (current or reading.names_something):
         return answer_follow_up(dispatcher, domain, tracker, reading.detail)
+    if current and is_yes_no(text):      # "vậy có cần chủ nhà đồng ý không" is not a yes
+        record = knowledge_base().get(current)
+        if isinstance(record, Procedure):
+            return answer_yes_no(dispatcher, domain, tracker, record, text)
     if reading.names_something:
         result = knowledge_base().search(text)
         if result.decision == "answer":
