@@ -112,10 +112,10 @@ class ActionAnswerProcedure(Action):
             if reading.detail and not reading.names_something and current:
                 # "thế còn phí thì sao": a detail of the procedure in context, whatever NLU said
                 return answer_follow_up(dispatcher, domain, tracker, reading.detail)
-            if current and reading.detail is None and is_yes_no(text):
-                about = follow_up(kb, current, text)
-                if isinstance(about, About) and about.record.id == current:
-                    return answer_yes_no(dispatcher, domain, tracker, about.record, text)
+            record = kb.get(current) if current else None
+            if isinstance(record, Procedure) and reading.detail is None and is_yes_no(text):
+                # "có cần chủ hộ đồng ý không" mid-conversation: about the procedure in context
+                return answer_yes_no(dispatcher, domain, tracker, record, text)
             result = search_question(kb, text)
         except KnowledgeBaseError:
             log.exception("knowledge base unavailable")

@@ -46,7 +46,9 @@ KINDS = {
     "utter_dossier_not_found": "dossier_not_found", "utter_dossier_lookup_cancelled": "dossier_cancelled",
     "utter_ask_feedback_comment": "feedback_ask_comment", "utter_feedback_thanks": "feedback_thanks",
     "utter_feedback_skipped": "feedback_skipped", "utter_insult_reply": "insult_reply",
-    "utter_technical_problem": "technical_problem",
+    "utter_technical_problem": "technical_problem", "utter_record_says": "record_says",
+    "utter_record_does_not_say": "record_silent", "utter_ask_rating": "rating",
+    "utter_related_procedures": "related", "utter_detail_buttons": "detail_buttons",
 }
 PROCEDURE_KINDS = frozenset({"answer", "documents", "fee", "duration", "where", "steps", "online", "cases"})
 SMALL_TALK = frozenset({"goodbye", "welcome", "affirm_ack", "deny_ack", "greet"})
