@@ -87,3 +87,12 @@ def test_a_detail_button_under_an_earlier_answer_answers_for_its_own_record(doma
                            slots={"procedure_id": "hc-ho-chieu"})
     assert messages[0]["name"] == "Đăng ký khai tử"
     assert events[0]["value"] == "ht-khai-tu"
+
+
+def test_a_message_that_is_a_record_s_very_name_is_about_that_record():
+    from actions.procedures import names_exactly
+    from tests.factories import make_procedure
+
+    record = make_procedure("2.001019", "Chứng thực di chúc", ("chứng thực di chúc tại UBND xã",))
+    assert names_exactly(record, "chứng thực di chúc") and names_exactly(record, "thủ tục chứng thuc di chuc")
+    assert not names_exactly(record, "lập di chúc")
