@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 MAX_INPUT = 300          # characters; longer messages are refused without being parsed
 _DIGITS = re.compile(r"\d+")
 FULL_NUMBER = 9          # a digit group this long is a whole phone or ID number
+# A code copied with spaces, dots or dashes of any kind between its parts, in any case.
+_LOOSE_CODE = re.compile(r"(?<![\w.])(\d{3})[.\s]+(\d{2})[.\s]+(\d{2})[.\s]+([A-Za-z]\d{2})\s*[-–—.\s]\s*(\d{6})"
+                         r"\s*[-–—.\s]\s*(\d{4})(?!\d)")
 SLOTS = ("dossier_code", "dossier_check_digits")
 
 
@@ -46,14 +49,14 @@ class ValidateDossierForm(FormValidationAction):
         if too_long(text, tracker):
             dispatcher.utter_message(response="utter_dossier_input_too_long")
             return {"dossier_code": None}
-        code = find_code(text)
+        code = find_code(tidy_codes(text))
         if code is None:
             dispatcher.utter_message(response="utter_invalid_dossier_code")
         return {"dossier_code": code}
 
     def validate_dossier_check_digits(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> dict[str, Any]:
-        text = str(value or "")
+        text = tidy_codes(str(value or ""))
         if too_long(text, tracker):
             dispatcher.utter_message(response="utter_dossier_input_too_long")
             return {"dossier_check_digits": None}
@@ -64,6 +67,11 @@ class ValidateDossierForm(FormValidationAction):
             dispatcher.utter_message(response="utter_dossier_full_number_given" if full
                                      else "utter_invalid_dossier_check_digits")
         return {"dossier_check_digits": digits}
+
+
+def tidy_codes(text: str) -> str:
+    """Dossier codes in a message rewritten in their written form (000.00.53.H26-240115-0012)."""
+    return _LOOSE_CODE.sub(lambda m: "{}.{}.{}.{}-{}-{}".format(*m.groups()), text)
 
 
 def too_long(value: str, tracker: Tracker) -> bool:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
+from actions.courtesy import is_insult
 from appdb.journal import add_feedback_comment, record_feedback
 
 
@@ -28,8 +30,12 @@ class ActionStoreFeedback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = tracker.latest_message.get("intent", {}).get("name")
         if intent == "give_feedback":   # a typed remark is a comment on the last answer
-            record_feedback(tracker.get_slot("procedure_id"), last_question(tracker), "down",
-                            tracker.latest_message.get("text"))
+            remark = tracker.latest_message.get("text") or ""
+            if is_insult(remark):
+                dispatcher.utter_message(response="utter_insult_reply")
+                return []
+            record_feedback(tracker.get_slot("procedure_id"), last_question(tracker), "down", remark)
+            dispatcher.utter_message(response="utter_feedback_thanks")
             return []
         rating = tracker.get_slot("rating") or "up"
         feedback_id = record_feedback(tracker.get_slot("procedure_id"), last_question(tracker), rating)
@@ -45,3 +51,17 @@ class ActionSaveFeedbackComment(Action):
         if feedback_id is not None and comment:
             add_feedback_comment(int(feedback_id), comment)
         return [SlotSet("feedback_comment", None), SlotSet("feedback_id", None), SlotSet("rating", None)]
+
+
+class ValidateFeedbackForm(FormValidationAction):
+    """An insult is not a comment: answered calmly, not stored; the comment is asked again."""
+
+    def name(self) -> str:
+        return "validate_feedback_form"
+
+    def validate_feedback_comment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        if is_insult(str(value or "")):
+            dispatcher.utter_message(response="utter_insult_reply")
+            return {"feedback_comment": None}
+        return {"feedback_comment": value}

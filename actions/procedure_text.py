@@ -29,6 +29,29 @@ BROKEN_DOCUMENTS = frozenset({"misplaced_text", "unparsed"})
 NUMBERED_STEP = re.compile(r"^Bước\s*\d")   # official steps carry their own number
 
 
+SUMMARY_LIMIT = 600  # characters of a summary before its buttons: one phone screen (390×844)
+# Ever shorter summaries, tried in turn until one fits: (name characters, None: whole; value
+# characters; documents listed; document characters). The national code and the page cited
+# below the summary give the whole name when it has to be shortened.
+SUMMARY_SIZES = ((None, SUMMARY_VALUE, SUMMARY_DOCUMENTS, SHORT_ITEM), (None, 90, 2, 50), (160, 70, 1, 45),
+                 (110, 50, 0, 0), (90, 45, 0, 0), (90, 45, 0, 0))
+SUMMARY_LINES = (None, None, 3, 3, 2, 0)   # channel lines of a value, per size (0: a pointer only)
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_PROCEDURE_WORD = re.compile(r"^thủ tục\s+", re.IGNORECASE)
+_CLAUSE = re.compile(r"\s*(?:[,;:]|\s[–-])\s")
+
+
+def short_name(name: str, limit: int) -> str:
+    """A record's name short enough for a button: without parentheses ("(thực hiện tại cấp
+    tỉnh)") or a leading "Thủ tục", then its first clause, and only then cut at a word."""
+    short = _PROCEDURE_WORD.sub("", _PARENTHESES.sub("", name)).strip() or name
+    short = short[:1].upper() + short[1:]
+    if len(short) > limit:
+        first = _CLAUSE.split(short, 1)[0]
+        short = first if 15 <= len(first) <= limit else short
+    return shorten(short, limit)
+
+
 def shorten(text: str, limit: int = SHORT_ITEM) -> str:
     """At most `limit` characters, cut at a word boundary."""
     if len(text) <= limit:
@@ -48,7 +71,8 @@ class ProcedureText:
         return phrase(self.domain, response, **values)
 
     def _per_channel(self, procedure: Procedure, value: Callable[[Method], str | None],
-                     limit: int | None = None) -> str:
+                     limit: int | None = None, lines: int | None = None) -> str:
+        """One value, or one line per channel (the first `lines` of them, then a pointer to the rest)."""
         methods = procedure.methods or ()
         values = [(m.channel, value(m)) for m in methods if value(m)]
         if limit:
@@ -57,7 +81,12 @@ class ProcedureText:
             return self.unknown
         if len({v for _, v in values}) == 1 and len(values) == len(methods):
             return values[0][1]
-        return "\n".join(f"- {self._say(f'utter_channel_{c}')}: {v}" for c, v in values)
+        if lines == 0:
+            return self._say("utter_values_per_channel", count=len(values))
+        listed = [f"- {self._say(f'utter_channel_{c}')}: {v}" for c, v in values[:lines]]
+        if lines is not None and len(values) > lines:
+            listed.append(self._say("utter_more_channels", count=len(values) - lines))
+        return "\n".join(listed)
 
     def _flagged(self, procedure: Procedure, method: Method, part: str, wording: dict[str, str],
                  stated: str | None) -> str | None:
@@ -78,12 +107,12 @@ class ProcedureText:
     def fee(self, procedure: Procedure) -> str:
         return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, True))
 
-    def fee_short(self, procedure: Procedure) -> str:
-        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), SUMMARY_VALUE)
+    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE, lines: int | None = None) -> str:
+        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit, lines)
 
-    def duration(self, procedure: Procedure, limit: int | None = None) -> str:
+    def duration(self, procedure: Procedure, limit: int | None = None, lines: int | None = None) -> str:
         return self._per_channel(procedure, lambda m: self._flagged(
-            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit)
+            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit, lines)
 
     def where(self, procedure: Procedure) -> str:
         if procedure.where_to_submit or procedure.agency:
@@ -130,15 +159,17 @@ class ProcedureText:
             lines.append(f"{n}. {doc.name}" + (f" ({extra})" if extra else ""))
         return "\n".join(lines)
 
-    def documents_short(self, procedure: Procedure) -> str:
+    def documents_short(self, procedure: Procedure, count: int = SUMMARY_DOCUMENTS, limit: int = SHORT_ITEM) -> str:
         if self._documents_broken(procedure):
             return self._say("utter_documents_need_check")
         if not procedure.documents:
             return self.unknown
         if len(procedure.cases) > 1:
             return self._say("utter_documents_depend_on_case", count=len(procedure.cases))
-        names = [shorten(d.name.lstrip(BULLET)) for d in procedure.documents[:SUMMARY_DOCUMENTS]]
-        rest = len(procedure.documents) - SUMMARY_DOCUMENTS
+        names = [shorten(d.name.lstrip(BULLET), limit) for d in procedure.documents[:count]]
+        rest = len(procedure.documents) - count
+        if not names:
+            return self._say("utter_documents_count", count=rest)
         if rest > 0:
             names.append(self._say("utter_more_documents", count=rest))
         return "; ".join(names)
@@ -157,6 +188,10 @@ class ProcedureText:
             return self._say("utter_online_available")
         return self._say(f"utter_online_{procedure.online_level or 'unknown'}")
 
+    def say_part(self, part: str) -> str:
+        """The name of a record's field as citizens read it ("điều kiện thực hiện")."""
+        return self._say(f"utter_part_{part}")
+
     def url(self, record: Procedure | Faq) -> str:
         return getattr(record, "portal_url", None) or "https://dichvucong.hanoi.gov.vn"
 
@@ -165,11 +200,22 @@ class ProcedureText:
         return self._say(f"utter_{record.provenance}_note", date=record.last_checked.strftime("%d/%m/%Y"),
                          url=self.url(record))
 
-    def summary(self, procedure: Procedure) -> dict[str, str]:
-        return {
-            "name": procedure.name, "code": self.code(procedure), "level": self.level(procedure),
-            "where": shorten(self.where(procedure), SUMMARY_VALUE),
-            "duration": self.duration(procedure, SUMMARY_VALUE),
-            "fee": self.fee_short(procedure), "documents": self.documents_short(procedure),
-            "verification": self.verification(procedure),
-        }
+    def ending(self, record: Procedure | Faq, already_noted: bool = False) -> str:
+        """The end of an answer: its note after a blank line, or nothing when this conversation
+        has shown the record's note already (once per record: a phone screen is small)."""
+        return "" if already_noted else "\n\n" + self.verification(record)
+
+    def summary(self, procedure: Procedure, already_noted: bool = False) -> dict[str, str]:
+        """The summary's values, shortened until the summary fits one phone screen."""
+        for (name, value, documents, document), lines in zip(SUMMARY_SIZES, SUMMARY_LINES):
+            values = {
+                "name": short_name(procedure.name, name) if name else procedure.name,
+                "code": self.code(procedure), "level": self.level(procedure),
+                "where": shorten(self.where(procedure), value),
+                "duration": self.duration(procedure, value, lines),
+                "fee": self.fee_short(procedure, value, lines), "documents": self.documents_short(procedure, documents, document),
+                "verification": self.ending(procedure, already_noted),
+            }
+            if len(self._say("utter_procedure_summary", **values)) <= SUMMARY_LIMIT:
+                break
+        return values

@@ -55,6 +55,10 @@ def validate(slot, value, message=None):
 @pytest.mark.parametrize("text, code", [
     ("000.00.53.H26-240115-0012", "000.00.53.H26-240115-0012"),
     ("ho so 000.00.53.h26-240115-0012 cua toi sao roi", "000.00.53.H26-240115-0012"),
+    ("000.00.53.H26 - 240115 - 0012", "000.00.53.H26-240115-0012"),      # copied with spaces,
+    ("000 00 53 H26 240115 0012", "000.00.53.H26-240115-0012"),          # typed with spaces only,
+    ("000.00.53.h26.240115.0012", "000.00.53.H26-240115-0012"),          # dots for dashes, any case
+    ("mã 000.00.53.H26–240115–0012 ạ", "000.00.53.H26-240115-0012"),     # en dashes
 ])
 def test_a_code_in_the_message_is_taken(text, code):
     assert validate("dossier_code", text) == ({"dossier_code": code}, [])

@@ -1,8 +1,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.feedback import ActionSaveFeedbackComment, ActionStoreFeedback
-from actions.handoff import ActionRequestHuman
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.feedback import ActionSaveFeedbackComment, ActionStoreFeedback, ValidateFeedbackForm
+from actions.handoff import ActionAnswerHotline, ActionRequestHuman
 from appdb.tables import Feedback, HandoffRequest
 from tests.actions.conftest import run
 
@@ -28,6 +30,32 @@ def test_hand_off_pauses_the_conversation_and_keeps_no_sender_id(domain, install
                            slots={"procedure_id": "ht-khai-sinh"})
     assert [m["response"] for m in messages] == ["utter_handoff"]
     assert events[0]["event"] == "pause"
+    # the listen is recorded, so that the restart intent ("quay lại trợ lý ảo") resumes the bot
+    assert (events[1]["event"], events[1]["name"]) == ("action", "action_listen")
     with Session(installed) as session:
         row = session.scalars(select(HandoffRequest)).one()
     assert row.record_id == "ht-khai-sinh" and row.sender_hash != "citizen-1" and len(row.sender_hash) == 32
+
+
+def test_an_insult_is_answered_calmly_and_stored_nowhere(domain, installed):
+    messages, events = run(ActionStoreFeedback(), domain, text="bot trả lời như cứt", intent="give_feedback")
+    assert [m["response"] for m in messages] == ["utter_insult_reply"] and events == []
+    dispatcher = CollectingDispatcher()
+    slots = ValidateFeedbackForm().validate_feedback_comment("đồ ngu", dispatcher, None, {})
+    assert slots == {"feedback_comment": None} and dispatcher.messages[0]["response"] == "utter_insult_reply"
+    with Session(installed) as session:
+        assert session.scalars(select(Feedback)).all() == []
+
+
+def test_a_typed_remark_is_stored_and_thanked(domain, installed):
+    messages, _ = run(ActionStoreFeedback(), domain, text="thiếu lệ phí cho trẻ em", intent="give_feedback")
+    assert [m["response"] for m in messages] == ["utter_feedback_thanks"]
+    with Session(installed) as session:
+        assert session.scalars(select(Feedback)).one().comment == "thiếu lệ phí cho trẻ em"
+
+
+def test_asking_for_a_phone_number_gets_the_catalog_hotline_answer_not_a_hand_off(domain, installed, small_kb):
+    messages, events = run(ActionAnswerHotline(), domain, text="cho xin số tổng đài", intent="ask_hotline")
+    assert all(e["event"] != "pause" for e in events)
+    with Session(installed) as session:
+        assert session.scalars(select(HandoffRequest)).all() == []

@@ -4,7 +4,7 @@ import datetime as dt
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import procedures
-from actions.procedure_text import ProcedureText, shorten
+from actions.procedure_text import SUMMARY_LIMIT, ProcedureText, short_name, shorten
 from knowledge_base.search import SearchResult
 from tests.actions.conftest import run
 from tests.factories import make_official, make_procedure
@@ -13,7 +13,7 @@ from tests.factories import make_official, make_procedure
 def test_an_official_summary_gives_code_level_values_per_channel_and_its_source(domain):
     summary = ProcedureText(domain).summary(make_official())
     assert summary["code"] == "1.004222" and summary["level"] == "cấp xã, phường"
-    assert summary["verification"] == ("📘 Nguồn: Cổng Dịch vụ công quốc gia, cập nhật 17/07/2026: "
+    assert summary["verification"] == ("\n\n📘 Nguồn: Cổng Dịch vụ công quốc gia, cập nhật 17/07/2026: "
                                        "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/example")
     assert "- Nộp trực tiếp: 15.000 đồng" in summary["fee"]          # exactly as the record says
     assert "HĐND thành phố quy định" in summary["fee"] and "Miễn phí" not in summary["fee"]   # flagged: no guess
@@ -40,6 +40,32 @@ def test_documents_of_one_case_keep_only_that_case(domain):
     listed = ProcedureText(domain).documents(make_official(), case=2)
     assert listed.splitlines()[0] == "Trường hợp: Chỗ ở do thuê, mượn, ở nhờ"
     assert "Hợp đồng thuê nhà" in listed and "chứng minh chỗ ở hợp pháp" not in listed
+
+
+def test_short_names_drop_parentheses_and_the_word_thu_tuc_before_any_cut():
+    assert short_name("Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)", 40) == \
+        "Cấp hộ chiếu phổ thông ở trong nước"
+    assert short_name("Thủ tục đăng ký khai sinh", 40) == "Đăng ký khai sinh"
+    long = ("Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất trong các trường hợp "
+            "chuyển đổi quyền sử dụng đất nông nghiệp")
+    short = short_name(long, 40)
+    assert len(short) <= 40 and long.startswith(short.rstrip("…"))
+
+
+def test_a_summary_with_a_huge_name_and_many_channels_fits_a_phone_screen(domain):
+    from knowledge_base.schema import Method
+
+    name = "Đăng ký biến động " + ", ".join(f"trường hợp thứ {n} theo quy định của pháp luật về đất đai" for n in range(12))
+    methods = tuple(Method(channel, f"{n} ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ theo quy định",
+                           f"{n}0.000 đồng theo quy định của Hội đồng nhân dân", None)
+                    for n, channel in enumerate(("direct", "online", "post", "direct", "online"), 1))
+    from dataclasses import replace
+
+    values = ProcedureText(domain).summary(replace(make_official(methods=methods), name=name))
+    from actions.responses import phrase
+
+    assert len(phrase(domain, "utter_procedure_summary", **values)) <= SUMMARY_LIMIT
+    assert values["name"].startswith("Đăng ký biến động")
 
 
 def test_shorten_never_cuts_a_word():

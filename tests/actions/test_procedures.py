@@ -17,7 +17,8 @@ def test_a_clear_question_gets_the_summary_buttons_and_the_slot(domain):
         '/%s{"procedure_id":"ht-khai-sinh"}' % intent
         for intent in ("ask_documents", "ask_fee", "ask_duration", "ask_where", "ask_steps", "ask_online")]
     assert messages[-1]["response"] == "utter_ask_rating"
-    assert events == [{"event": "slot", "timestamp": None, "name": "procedure_id", "value": "ht-khai-sinh"}]
+    assert events == [{"event": "slot", "timestamp": None, "name": "procedure_id", "value": "ht-khai-sinh"},
+                      {"event": "slot", "timestamp": None, "name": "noted_records", "value": ["ht-khai-sinh"]}]
 
 
 def test_an_answer_offers_up_to_three_related_procedures_as_buttons(domain):
@@ -57,7 +58,7 @@ def test_a_follow_up_answers_about_the_procedure_under_discussion(domain):
                            slots={"procedure_id": "ht-ket-hon"})
     assert messages[0]["response"] == "utter_procedure_fee"
     assert messages[0]["name"] == "Đăng ký kết hôn" and messages[0]["fee"] == "Miễn lệ phí"
-    assert events == []
+    assert [e["name"] for e in events] == ["noted_records"]      # the procedure stays
 
 
 def test_a_follow_up_naming_another_procedure_switches_to_it(domain):
@@ -86,3 +87,12 @@ def test_a_detail_button_under_an_earlier_answer_answers_for_its_own_record(doma
                            slots={"procedure_id": "hc-ho-chieu"})
     assert messages[0]["name"] == "Đăng ký khai tử"
     assert events[0]["value"] == "ht-khai-tu"
+
+
+def test_a_message_that_is_a_record_s_very_name_is_about_that_record():
+    from actions.procedures import names_exactly
+    from tests.factories import make_procedure
+
+    record = make_procedure("2.001019", "Chứng thực di chúc", ("chứng thực di chúc tại UBND xã",))
+    assert names_exactly(record, "chứng thực di chúc") and names_exactly(record, "thủ tục chứng thuc di chuc")
+    assert not names_exactly(record, "lập di chúc")

@@ -32,6 +32,7 @@ def test_question_answer_and_button_on_a_phone_sized_screen(browser, stack):
     answer = page.locator(".msg.bot", has_text="Thủ tục đăng ký khai sinh")
     answer.first.wait_for(timeout=20000)
     assert "Nơi nộp" in answer.first.inner_text()
+    assert answer.first.bounding_box()["height"] <= 844    # the summary fits one phone screen
 
     page.get_by_role("button", name="Lệ phí").last.click()
     page.locator(".msg.bot", has_text="Phí, lệ phí — Thủ tục đăng ký khai sinh").first.wait_for(timeout=20000)
