@@ -69,6 +69,14 @@ class ValidateDossierForm(FormValidationAction):
         return {"dossier_check_digits": digits}
 
 
+def client_address(tracker: Tracker) -> str | None:
+    """The caller's address the web chat and REST channels put in the message metadata (channels/rest.py)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return (event.get("metadata") or {}).get("client_ip") or None
+    return None
+
+
 def tidy_codes(text: str) -> str:
     """Dossier codes in a message rewritten in their written form (000.00.53.H26-240115-0012)."""
     return _LOOSE_CODE.sub(lambda m: "{}.{}.{}.{}-{}-{}".format(*m.groups()), text)
@@ -106,7 +114,9 @@ class ActionCheckDossierStatus(Action):
         try:
             # In a worker thread: rasa_sdk runs every action on one event loop, and a slow
             # one-stop-shop system (or database) must not hold up the other conversations.
-            outcome = await asyncio.to_thread(lambda: dossier_lookup().check(tracker.sender_id, code, digits, now))
+            client = client_address(tracker)
+            outcome = await asyncio.to_thread(
+                lambda: dossier_lookup().check(tracker.sender_id, code, digits, now, client=client))
         except (InvalidDossierCode, ValueError):
             dispatcher.utter_message(response="utter_invalid_dossier_code")
             return clear_slots()

@@ -21,9 +21,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from appdb import AppDbError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-LEGACY_REVISION = "0001"     # the schema the hand-written registry (table schema_migrations) had made:
-LEGACY_TABLES = ("unanswered_questions", "feedback", "handoff_requests", "dossiers", "dossier_status_history",
-                 "dossier_check_failures", "dossier_lockouts")
 _LOCK_ID = 4239_2026        # PostgreSQL advisory lock key of the migrations
 
 
@@ -52,24 +49,19 @@ def upgrade(engine: Engine) -> None:
     try:
         with _exclusive(engine), engine.begin() as connection:
             config = _config(connection)
-            if _adopt_legacy(connection):
-                command.stamp(config, LEGACY_REVISION)
+            _adopt_legacy(connection)
             command.upgrade(config, "head")
     except SQLAlchemyError as error:
         raise MigrationError(f"the application database could not be migrated: {type(error).__name__}: "
                              f"{str(error).splitlines()[0]}") from error
 
 
-def _adopt_legacy(connection: Connection) -> bool:
-    """A database made before Alembic: create what revision 0001 has and it lacks, drop the old registry."""
+def _adopt_legacy(connection: Connection) -> None:
+    """A database made before Alembic: its old registry goes; revision 0001 then creates only the
+    tables it lacks, and the later revisions run as on any database."""
     tables = set(inspect(connection).get_table_names())
-    if "schema_migrations" not in tables or "alembic_version" in tables:
-        return False
-    from appdb.tables import Base   # these tables have not changed since revision 0001
-    Base.metadata.create_all(connection, tables=[Base.metadata.tables[name] for name in LEGACY_TABLES],
-                             checkfirst=True)
-    connection.execute(text("DROP TABLE schema_migrations"))
-    return True
+    if "schema_migrations" in tables and "alembic_version" not in tables:
+        connection.execute(text("DROP TABLE schema_migrations"))
 
 
 @contextlib.contextmanager

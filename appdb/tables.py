@@ -109,6 +109,7 @@ class LockoutRow(Base):
     __tablename__ = "dossier_lockouts"
     subject: Mapped[str] = mapped_column(String(64), primary_key=True)
     locked_until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")   # locks so far: each lasts twice as long
 
 
 # --- retention -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 GET  /webhooks/web/chat     the page (Vietnamese UI, buttons, phone-sized screens)
 GET  /webhooks/web/privacy  what is kept about the citizen and for how long (README, "Personal data")
 POST /webhooks/web/webhook  {"sender": "...", "message": "..."} -> [{"text": ..., "buttons": [...]}]
+                            (the conversation is "web-<sender>"; see channels/rest.py)
 """
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import envconfig
+from channels.rest import GuardedRestInput, client_address
 
 PAGE = Path(__file__).with_name("static") / "webchat.html"
 PRIVACY_PAGE = Path(__file__).with_name("static") / "privacy.html"
@@ -30,7 +31,12 @@ def privacy_page() -> str:
         contact=html.escape(envconfig.privacy_contact()))
 
 
-class WebChatInput(RestInput):
+class WebChatInput(GuardedRestInput):
+    namespace = "web-"          # its conversations: no other channel can address them (channels/rest.py)
+
+    def get_metadata(self, request: Request) -> dict[str, Any]:
+        return {"client_ip": client_address(request)}       # failed dossier checks are limited per address
+
     @classmethod
     def name(cls) -> str:
         return "web"

@@ -1,14 +1,21 @@
-"""Refusing look-ups after repeated failed checks, per sender and per dossier code.
+"""Refusing look-ups after repeated failed checks: per chat user, per client address, and per
+dossier code *for the source that failed on it*.
 
 After `max_failures` failed checks within `failure_window_minutes` for one subject, that
-subject is locked for `lockout_minutes`. The state lives in the application database, so it
-survives restarts and holds across processes. Subjects are stored only as keyed hashes.
+subject is locked, for `lockout_minutes` the first time and twice as long each time it is
+locked again (at most a day). A code is never locked for everyone: a stranger guessing it
+locks only their own source, so the owner, from another source, keeps a way in. Failures on
+one code from many sources, and failures overall, are counted for alerts only
+(`code_alert_failures`, `alert_failures_per_minute`: a WARNING "SECURITY ALERT" for staff).
+The state lives in the application database, so it survives restarts and holds across
+processes and nodes. Subjects are stored only as keyed hashes.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+import logging
 from typing import Sequence
 
 from sqlalchemy import Engine, delete, func, insert, select
@@ -18,16 +25,29 @@ from sqlalchemy.orm import Session
 from appdb.tables import CheckFailureRow, LockoutRow, utc
 from appdb.upsert import upsert
 from dossiers import DossierUnavailable
+from dossiers.codes import code_ref
 from dossiers.settings import DossierSettings
+
+log = logging.getLogger(__name__)
+
+
+MAX_LOCK = dt.timedelta(days=1)
+EVERYONE = "everyone"          # the subject counting every failure, for the global alert
 
 
 def sender_subject(sender_id: str) -> str:
     return "sender:" + sender_id
 
 
-def dossier_subject(code: str) -> str:
-    """Any code, known or not: a lock never tells whether a dossier exists."""
-    return "dossier:" + code
+def client_subject(client: str) -> str:
+    """A client address (the web chat's and the REST API's callers; Telegram/Zalo have none)."""
+    return "client:" + client
+
+
+def dossier_subject(code: str, source: str | None = None) -> str:
+    """Any code, known or not (a lock never tells whether a dossier exists); with a source: that
+    source's failures on that code, without one: everyone's (counted for alerts only)."""
+    return "dossier:" + code + (f"|{source}" if source else "")
 
 
 class Lockout:
@@ -48,27 +68,46 @@ class Lockout:
             raise DossierUnavailable("the lock-out table did not answer") from error
         return utc(until) if until is not None and utc(until) > now else None
 
-    def record_failure(self, subjects: Sequence[str], now: dt.datetime) -> dt.datetime | None:
-        """Count a failed check against each subject; the new lock's end if one is now locked."""
+    def record_failure(self, subjects: Sequence[str], now: dt.datetime, code: str | None = None) -> dt.datetime | None:
+        """Count a failed check against each subject, locking those at the limit, and against the code
+        for everyone and every failure overall (alerts only); the new lock's end if one is now locked."""
         window_start = now - dt.timedelta(minutes=self.settings.failure_window_minutes)
-        until = now + dt.timedelta(minutes=self.settings.lockout_minutes)
         locked = None
         try:
             with Session(self.engine) as session, session.begin():
-                for key in map(self._key, subjects):
-                    session.execute(delete(CheckFailureRow).where(CheckFailureRow.subject == key,
-                                                                  CheckFailureRow.failed_at < window_start))
-                    session.execute(insert(CheckFailureRow).values(subject=key, failed_at=now))
-                    failures = session.scalar(select(func.count()).select_from(CheckFailureRow).where(
-                        CheckFailureRow.subject == key, CheckFailureRow.failed_at >= window_start))
-                    if failures >= self.settings.max_failures:
-                        self._lock(session, key, until)
-                        locked = until
+                for subject in subjects:
+                    if self._count(session, self._key(subject), now, window_start) >= self.settings.max_failures:
+                        locked = self._lock(session, self._key(subject), now)
+                on_code = self._count(session, self._key(dossier_subject(code)), now, window_start) if code else 0
+                if on_code == self.settings.code_alert_failures:
+                    log.warning("SECURITY ALERT: %d failed checks on dossier %s within %d minutes, from several "
+                                "sources", on_code, code_ref(code), self.settings.failure_window_minutes)
+                self._count(session, self._key(EVERYONE), now, now - dt.timedelta(minutes=1))
+                if self._recent(session, now) == self.settings.alert_failures_per_minute:
+                    log.warning("SECURITY ALERT: %d failed dossier checks in the last minute",
+                                self.settings.alert_failures_per_minute)
         except SQLAlchemyError as error:
             raise DossierUnavailable("the lock-out table did not answer") from error
         return locked
 
     @staticmethod
-    def _lock(session: Session, key: str, until: dt.datetime) -> None:
-        upsert(session, LockoutRow, {"subject": key, "locked_until": until}, {"locked_until": until})
+    def _count(session: Session, key: str, now: dt.datetime, window_start: dt.datetime) -> int:
+        session.execute(delete(CheckFailureRow).where(CheckFailureRow.subject == key,
+                                                      CheckFailureRow.failed_at < window_start))
+        session.execute(insert(CheckFailureRow).values(subject=key, failed_at=now))
+        return session.scalar(select(func.count()).select_from(CheckFailureRow).where(
+            CheckFailureRow.subject == key, CheckFailureRow.failed_at >= window_start)) or 0
+
+    def _recent(self, session: Session, now: dt.datetime) -> int:
+        return session.scalar(select(func.count()).select_from(CheckFailureRow).where(
+            CheckFailureRow.subject == self._key(EVERYONE),
+            CheckFailureRow.failed_at >= now - dt.timedelta(minutes=1))) or 0
+
+    def _lock(self, session: Session, key: str, now: dt.datetime) -> dt.datetime:
+        """Lock a subject: twice as long as its previous lock (lockout_minutes the first time), at most a day."""
+        strikes = session.scalar(select(LockoutRow.strikes).where(LockoutRow.subject == key)) or 0
+        until = now + min(dt.timedelta(minutes=self.settings.lockout_minutes) * 2 ** strikes, MAX_LOCK)
+        upsert(session, LockoutRow, {"subject": key, "locked_until": until, "strikes": strikes + 1},
+               {"locked_until": until, "strikes": strikes + 1})
         session.execute(delete(CheckFailureRow).where(CheckFailureRow.subject == key))
+        return until

@@ -17,7 +17,9 @@ class DossierSettings(EnvSettings, env_prefix="DOSSIER_"):
     hash_key: SecretStr = SecretStr("")     # secret key of the check-digit hashes (secret)
     max_failures: int = Field(5, ge=1)      # failed checks that lock a sender or a dossier
     failure_window_minutes: int = Field(15, ge=1)   # ... within this many minutes
-    lockout_minutes: int = Field(15, ge=1)  # how long look-ups are then refused
+    lockout_minutes: int = Field(15, ge=1)  # how long look-ups are then refused (doubled at each new lock)
+    code_alert_failures: int = Field(20, ge=1)   # failures on one code (all sources) in the window: alert
+    alert_failures_per_minute: int = Field(30, ge=1)   # failures overall in a minute: alert
 
     @field_validator("backend", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -47,7 +48,29 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     env = {**os.environ, **QUIET, "VAR_DIR": str(var_dir), **(overrides or {})}
     env.update(RASA_PORT=str(envconfig.rasa_port(env)), ACTIONS_PORT=str(envconfig.actions_port(env)),
                RASA_TRACKER_DB=str(envconfig.tracker_db(env)), PYTHONPATH=str(ROOT))
+    for name in SECRETS:
+        env[name] = env.get(name) or kept_secret(var_dir / "secrets" / name.lower())
     return env
+
+
+SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY")   # made for the embedded deployment when not set
+
+
+def kept_secret(path: Path) -> str:
+    """A random secret kept in a file of mode 600 (made on first use, and said so)."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(value + "\n")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"created a secret for the embedded deployment: {shown} (mode 600; set {path.name.upper()} to use "
+          f"your own)", flush=True)
+    return value
 
 
 def training_fingerprint() -> str:
@@ -120,6 +143,13 @@ def run_step(args: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(args, cwd=ROOT, env=env, preexec_fn=tied_to_this_process())
     if result.returncode:
         raise SystemExit(f"error: '{' '.join(map(str, args))}' failed with exit code {result.returncode}")
+
+
+def cors_arguments(env: dict[str, str]) -> list[str]:
+    """Rasa's --cors for the origins in CORS_ORIGINS (space-separated); none by default: the web chat
+    page is served by Rasa itself, so it needs no cross-origin access."""
+    origins = envconfig.getenv("CORS_ORIGINS", env=env).split()
+    return ["--cors", *origins] if origins else []
 
 
 def migrate_database(env: dict[str, str]) -> None:
@@ -288,13 +318,12 @@ class Stack:
         self.start_actions()
         self._spawn("rasa", [str(RASA_PYTHON), str(ROOT / "scripts" / "rasa_cli.py"), "run", "--model", str(model),
                              "--port", self.env["RASA_PORT"], "--credentials", "bot/credentials.yml",
-                             "--endpoints", "bot/endpoints.yml", "--cors", "*"])
+                             "--endpoints", "bot/endpoints.yml", *cors_arguments(self.env)])
         self.wait_ready(timeout)
 
     def start_actions(self) -> None:
         """The action server (again, after it stopped: Rasa keeps running meanwhile)."""
-        self._spawn("actions", [str(ACTIONS_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", self.env["ACTIONS_PORT"], "--endpoints", "bot/endpoints.yml"])
+        self._spawn("actions", [str(ACTIONS_PYTHON), str(ROOT / "scripts" / "action_server.py")])
 
     def wait_ready(self, timeout: float, names: tuple[str, ...] = ("actions", "rasa")) -> None:
         deadline = time.monotonic() + timeout

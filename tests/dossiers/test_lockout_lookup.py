@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from appdb.engine import make_engine
-from dossiers import InvalidDossierCode
+from dossiers import DossierUnavailable, InvalidDossierCode
 from dossiers.lockout import Lockout, dossier_subject, sender_subject
 from dossiers.lookup import DossierLookup, Found, Locked, NotFound
 from appdb.tables import CheckFailureRow, LockoutRow
@@ -14,6 +14,7 @@ from tests.dossiers.conftest import PHONE, SETTINGS, make_update
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.timezone.utc)
 CODE = "000.00.53.H26-260301-0012"
 MINUTE = dt.timedelta(minutes=1)
+SECOND = dt.timedelta(seconds=1)
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_subjects_are_stored_only_as_keyed_hashes(db):
     Lockout(db, SETTINGS).record_failure([sender_subject("citizen-1"), dossier_subject(CODE)], NOW)
     with db.connect() as connection:
         stored = " ".join(connection.execute(select(CheckFailureRow.subject)).scalars())
-    assert "citizen" not in stored and "H26" not in stored and len(stored.split()) == 2
+    assert "citizen" not in stored and "H26" not in stored and len(stored.split()) == 3   # and "everyone"
 
 
 def test_unknown_code_and_wrong_digits_are_the_same_outcome(lookup):
@@ -75,18 +76,47 @@ def test_a_sender_guessing_across_codes_is_locked_out(lookup):
     assert isinstance(lookup.check("someone-else", CODE, PHONE[-4:], NOW + MINUTE), Found)
 
 
-def test_a_dossier_guessed_from_many_senders_is_locked(lookup):
+def test_rotating_senders_from_one_address_against_many_codes_lock_that_address(lookup):
+    """The attack of the security review: a new sender every try, one client address, many codes."""
+    outcomes = [lookup.check(f"web-rotating-{n}", f"000.00.53.H26-260301-{n:04d}", "1111", NOW, client="203.0.113.7")
+                for n in range(200, 205)]
+    assert outcomes[:4] == [NotFound()] * 4 and outcomes[4].locked_until is not None
+    assert isinstance(lookup.check("web-rotating-9", CODE, PHONE[-4:], NOW + MINUTE, client="203.0.113.7"), Locked)
+    assert isinstance(lookup.check("web-owner", CODE, PHONE[-4:], NOW + MINUTE, client="198.51.100.4"), Found)
+
+
+def test_a_stranger_guessing_a_code_does_not_lock_its_owner_out(lookup):
     for n in range(5):
-        lookup.check(f"sender-{n}", CODE, f"{n:04d}", NOW)
-    assert isinstance(lookup.check("owner", CODE, PHONE[-4:], NOW + MINUTE), Locked)
-    assert isinstance(lookup.check("owner", CODE, PHONE[-4:], NOW + 16 * MINUTE), Found)
+        lookup.check("telegram-stranger", CODE, f"{n:04d}", NOW)
+    assert isinstance(lookup.check("telegram-stranger", CODE, PHONE[-4:], NOW + MINUTE), Locked)   # right digits
+    assert isinstance(lookup.check("telegram-owner", CODE, PHONE[-4:], NOW + MINUTE), Found)
+
+
+def test_each_new_lock_lasts_twice_as_long(lookup):
+    for n in range(5):
+        lookup.check("prober", CODE, f"{n:04d}", NOW)
+    assert isinstance(lookup.check("prober", CODE, PHONE[-4:], NOW + 16 * MINUTE), Found)          # 15 minutes
+    later = NOW + 20 * MINUTE
+    for n in range(5):
+        lookup.check("prober", CODE, f"{n:04d}", later)
+    assert isinstance(lookup.check("prober", CODE, PHONE[-4:], later + 16 * MINUTE), Locked)       # now 30
+    assert isinstance(lookup.check("prober", CODE, PHONE[-4:], later + 31 * MINUTE), Found)
+
+
+def test_many_sources_failing_on_one_code_raise_an_alert_without_locking_it(lookup, caplog):
+    with caplog.at_level("WARNING", logger="dossiers.lockout"):
+        for n in range(20):
+            lookup.check(f"zalo-{n}", CODE, f"{n:04d}", NOW + n * SECOND)
+    alerts = [r.getMessage() for r in caplog.records if "SECURITY ALERT" in r.getMessage()]
+    assert len(alerts) == 1 and "20 failed checks on dossier" in alerts[0] and "0012" not in alerts[0]
+    assert isinstance(lookup.check("zalo-owner", CODE, PHONE[-4:], NOW + MINUTE), Found)
 
 
 def test_an_unknown_code_locks_the_same_way(lookup):
     unknown = "000.00.53.H26-260301-0777"
     for n in range(5):
-        lookup.check(f"sender-{n}", unknown, "1234", NOW)
-    assert isinstance(lookup.check("sender-9", unknown, "1234", NOW + MINUTE), Locked)
+        lookup.check("sender-1", unknown, f"{n:04d}", NOW, client="203.0.113.9")
+    assert isinstance(lookup.check("sender-2", unknown, "1234", NOW + MINUTE, client="203.0.113.9"), Locked)
 
 
 def test_malformed_input_is_refused_and_counts_nothing(lookup, db):
@@ -98,3 +128,13 @@ def test_malformed_input_is_refused_and_counts_nothing(lookup, db):
         assert connection.execute(select(CheckFailureRow)).first() is None
         assert connection.execute(select(LockoutRow)).first() is None
     assert lookup.store.count() == 1
+
+
+def test_the_sql_look_up_refuses_to_start_with_a_short_hash_key(monkeypatch, app_db):
+    from dossiers.lookup import _open_lookup
+
+    monkeypatch.setenv("DOSSIER_HASH_KEY", "short")
+    with pytest.raises(DossierUnavailable, match="at least 32 bytes"):
+        _open_lookup()
+    monkeypatch.setenv("DOSSIER_HASH_KEY", "k" * 32)
+    assert _open_lookup() is not None
