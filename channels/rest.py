@@ -33,15 +33,17 @@ MAX_MESSAGE = 4000                                  # characters; longer bodies 
 
 class GuardedRestInput(RestInput):
     namespace = ""                                  # prefix of this channel's sender ids
+    sender_field = "sender"                         # the body's field naming the conversation
 
     def _body(self, request: Request) -> dict[str, Any]:
+        sender_field = self.sender_field
         try:
             body = request.json
         except Exception:  # noqa: BLE001 — Sanic raises its own error for a body that is not JSON
             body = None
-        if not isinstance(body, dict) or not isinstance(body.get("sender"), str) \
+        if not isinstance(body, dict) or not isinstance(body.get(sender_field), str) \
                 or not isinstance(body.get("message"), str):
-            raise BadRequest('expected {"sender": "...", "message": "..."}')
+            raise BadRequest(f'expected {{"{sender_field}": "...", "message": "..."}}')
         if len(body["message"]) > MAX_MESSAGE:
             raise BadRequest(f"a message has at most {MAX_MESSAGE} characters")
         return body

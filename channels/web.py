@@ -2,24 +2,32 @@
 
 GET  /webhooks/web/chat     the page (Vietnamese UI, buttons, phone-sized screens)
 GET  /webhooks/web/privacy  what is kept about the citizen and for how long (README, "Personal data")
-POST /webhooks/web/webhook  {"sender": "...", "message": "..."} -> [{"text": ..., "buttons": [...]}]
-                            (the conversation is "web-<sender>"; see channels/rest.py)
+GET  /webhooks/web/session  {"session": token}: a new conversation (channels/web_session.py)
+POST /webhooks/web/webhook  {"session": token, "message": "..."} -> [{"text": ..., "buttons": [...]}],
+                            the renewed token in the X-Session header; 401 when the session is not ours
+                            or has expired (the conversation is "web-<session id>"; see channels/rest.py)
+Both pages are sent with a Content-Security-Policy and frame protection.
 """
 from __future__ import annotations
 
 import html
+import logging
+import secrets
 import string
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
+from sanic.exceptions import Unauthorized
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import envconfig
 from channels.rest import GuardedRestInput, client_address
+from channels.web_session import SessionTokens
 
+logger = logging.getLogger(__name__)
 PAGE = Path(__file__).with_name("static") / "webchat.html"
 PRIVACY_PAGE = Path(__file__).with_name("static") / "privacy.html"
 
@@ -31,8 +39,44 @@ def privacy_page() -> str:
         contact=html.escape(envconfig.privacy_contact()))
 
 
+PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+                               "'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+                               "form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def session_tokens() -> SessionTokens:
+    secret = envconfig.getenv("WEB_SESSION_SECRET")
+    if len(secret) < 32:      # not run by the stack, which sets one: sessions end with this process
+        logger.warning("WEB_SESSION_SECRET is not set (or shorter than 32 characters): web chat sessions "
+                       "will not survive a restart")
+        secret = secrets.token_urlsafe(48)
+    return SessionTokens(secret, envconfig.positive_int("WEB_SESSION_MINUTES", 30, unit="minutes"))
+
+
 class WebChatInput(GuardedRestInput):
     namespace = "web-"          # its conversations: no other channel can address them (channels/rest.py)
+    sender_field = "session"    # a token this server issued, never a sender the client chooses
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens = session_tokens()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WebChatInput":
+        return cls()
+
+    async def _extract_sender(self, request: Request) -> Optional[str]:
+        session_id = self.tokens.session_id(self._body(request)["session"])
+        if session_id is None:
+            raise Unauthorized("the web chat session is unknown or has expired: GET /webhooks/web/session")
+        request.ctx.session_id = session_id
+        return self.namespace + session_id
 
     def get_metadata(self, request: Request) -> dict[str, Any]:
         return {"client_ip": client_address(request)}       # failed dossier checks are limited per address
@@ -46,10 +90,21 @@ class WebChatInput(GuardedRestInput):
 
         @blueprint.route("/chat", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            return response.html(PAGE.read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+            return response.html(PAGE.read_text(encoding="utf-8"), headers=PAGE_HEADERS)
 
         @blueprint.route("/privacy", methods=["GET"])
         async def privacy(request: Request) -> HTTPResponse:
-            return response.html(privacy_page(), headers={"Cache-Control": "no-cache"})
+            return response.html(privacy_page(), headers=PAGE_HEADERS)
+
+        @blueprint.route("/session", methods=["GET"])
+        async def session(request: Request) -> HTTPResponse:
+            return response.json({"session": self.tokens.issue(), "expires_in": self.tokens.lifetime},
+                                 headers={"Cache-Control": "no-store"})
+
+        @blueprint.middleware("response")
+        async def renew(request: Request, reply: HTTPResponse) -> None:
+            session_id = getattr(request.ctx, "session_id", None)
+            if session_id:
+                reply.headers["X-Session"] = self.tokens.issue(session_id)
 
         return blueprint

@@ -71,12 +71,17 @@ def port(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
 
 
 # --- how long what citizens said is kept (README, "Personal data") ---
-def retention_days(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
-    """RETENTION_*_DAYS: days a kind of stored data is kept; at least 1."""
+def positive_int(name: str, default: int, env: Mapping[str, str] | None = None, unit: str = "") -> int:
+    """A whole number of at least 1 (days, minutes…)."""
     value = getenv(name, str(default), env)
     if not value.isdigit() or int(value) < 1:
-        raise SettingsError(name, value, "a whole number of days, at least 1")
+        raise SettingsError(name, value, f"a whole number{' of ' + unit if unit else ''}, at least 1")
     return int(value)
+
+
+def retention_days(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
+    """RETENTION_*_DAYS: days a kind of stored data is kept."""
+    return positive_int(name, default, env, "days")
 
 
 def conversation_retention_days(env: Mapping[str, str] | None = None) -> int:

@@ -14,7 +14,7 @@ TYPED = (KnowledgeBaseSettings, DossierSettings, DatabaseSettings)
 SOURCES = ("actions", "appdb", "bot", "channels", "dossiers", "envconfig", "knowledge_base", "privacy", "scripts",
            "tests", "benchmarks")
 READ_BY_LIBRARIES = {"OMP_WAIT_POLICY"}      # set by the stack for OpenMP, not read by our code
-STDLIB_READ = re.compile(r"""\b(?:getenv|get|port|retention_days|environ\.get)\(\s*["']([A-Z][A-Z0-9_]{2,})["']""")
+STDLIB_READ = re.compile(r"""\b(?:getenv|get|port|retention_days|positive_int|environ\.get)\(\s*["']([A-Z][A-Z0-9_]{2,})["']""")
 
 
 def listed() -> set[str]:

@@ -62,25 +62,48 @@ def test_a_rest_message_addressed_to_a_telegram_conversation_is_refused(stack):
     assert user_events(stack, victim) == []
 
 
-def test_the_web_chat_cannot_reach_another_channels_conversation(stack):
+def web_session(stack) -> str:
+    with urllib.request.urlopen(f"{stack.rasa_url}/webhooks/web/session", timeout=10) as reply:
+        return json.loads(reply.read())["session"]
+
+
+def web(stack, session: str, message: str) -> tuple[int, str]:
+    return post(f"{stack.rasa_url}/webhooks/web/webhook",
+                json.dumps({"session": session, "message": message}).encode())
+
+
+def test_the_web_chat_takes_no_sender_from_the_client_only_a_session_it_issued(stack):
     victim = f"telegram-{uuid.uuid4().int % 10**9}"
-    status, _ = post(f"{stack.rasa_url}/webhooks/web/webhook",
-                     json.dumps({"sender": victim, "message": "xin chào"}).encode())
-    assert status == 200
-    assert user_events(stack, victim) == [] and [e["text"] for e in user_events(stack, "web-" + victim)] == ["xin chào"]
+    assert post(f"{stack.rasa_url}/webhooks/web/webhook",
+                json.dumps({"sender": victim, "message": "xin chào"}).encode())[0] == 400
+    session = web_session(stack)
+    session_id, expires, signature = session.split(".")
+    forged = f"{session_id}.{int(expires) + 86400}.{signature}"                # a longer life, same signature
+    for token in (victim, forged, "x.1.y"):
+        assert web(stack, token, "xin chào")[0] == 401
+    status, _ = web(stack, session, "xin chào")
+    assert status == 200 and user_events(stack, victim) == []
+    assert [e["text"] for e in user_events(stack, "web-" + session.split(".")[0])] == ["xin chào"]
 
 
 @pytest.mark.parametrize("body", [b"", b"[]", b"null", b"{}", b'{"sender": 5, "message": "x"}', b"\xff\xfe",
                                   b'{"sender": "a b", "message": "x"}',
                                   json.dumps({"sender": "a", "message": "x" * 5000}).encode()])
 def test_a_malformed_body_gets_400_not_500(stack, body):
-    for channel in ("rest", "web"):
-        assert post(f"{stack.rasa_url}/webhooks/{channel}/webhook", body)[0] == 400
+    assert post(f"{stack.rasa_url}/webhooks/rest/webhook", body)[0] == 400
+    assert post(f"{stack.rasa_url}/webhooks/web/webhook", body.replace(b'"sender"', b'"session"'))[0] in (400, 401)
     assert "trợ lý ảo" in Conversation(stack.rasa_url).text("xin chào")     # and the server answers normally
 
 
+def test_the_pages_forbid_framing_and_foreign_scripts(stack):
+    for page in ("chat", "privacy"):
+        with urllib.request.urlopen(f"{stack.rasa_url}/webhooks/web/{page}", timeout=10) as reply:
+            assert reply.headers["X-Frame-Options"] == "DENY"
+            assert "frame-ancestors 'none'" in reply.headers["Content-Security-Policy"]
+
+
 def test_the_embedded_secrets_exist_with_mode_600(stack):
-    for name in ("actions_token", "dossier_hash_key"):
+    for name in ("actions_token", "dossier_hash_key", "web_session_secret"):
         path = stack.var_dir / "secrets" / name
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and len(path.read_text().strip()) >= 32
         assert stack.env[name.upper()] == path.read_text().strip()
@@ -90,16 +113,15 @@ def test_rotating_web_chat_senders_from_one_address_are_stopped_and_the_owner_is
     """Check digits guessed across many codes, a new web chat sender for every try, from one address."""
     from tests.conversations.test_dossier import ASK_DIGITS, LOCKED, code, look_up, phone
 
-    def web(sender: str, message: str) -> str:
-        status, body = post(f"{stack.rasa_url}/webhooks/web/webhook",
-                            json.dumps({"sender": sender, "message": message}).encode())
+    def say(session: str, message: str) -> str:
+        status, body = web(stack, session, message)
         assert status == 200
         return "\n".join(m.get("text", "") for m in json.loads(body))
 
     replies = []
     for attempt in range(6):
-        sender = f"rotating-{uuid.uuid4().hex[:8]}"
-        assert ASK_DIGITS in web(sender, f"tra cứu hồ sơ {code(950 + attempt)}")
-        replies.append(web(sender, "1234"))
+        session = web_session(stack)                                # a fresh conversation for every try
+        assert ASK_DIGITS in say(session, f"tra cứu hồ sơ {code(950 + attempt)}")
+        replies.append(say(session, "1234"))
     assert LOCKED in replies[4] and LOCKED in replies[5]          # the address, not each sender
     assert "Đang xử lý" in look_up(Conversation(stack.rasa_url), 30, phone(30)[-4:])   # the owner, elsewhere
