@@ -21,7 +21,7 @@ DETAIL_PHRASES: dict[str, tuple[str, ...]] = {
     "ask_fee": ("le phi", "bao nhieu tien", "het bao nhieu", "ton bao nhieu", "mat phi", "mat tien", "chi phi",
                 "phi", "nop tien", "dong tien", "bao nhieu"),
     "ask_duration": ("bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han", "khi nao co", "lau khong",
-                     "lay ngay"),
+                     "lay ngay", "bao gio co", "bao gio", "khi nao xong", "khi nao"),
     "ask_where": ("o dau", "noi nop", "cho nao", "nop tai", "dia chi", "co quan nao", "nhan ket qua"),
     "ask_documents": ("can nhung giay to gi", "can nhung gi", "can giay to gi", "can mang theo", "can mang",
                       "giay to gi", "giay to", "can gi", "mang gi", "mang theo", "chuan bi gi", "chuan bi nhung gi",
@@ -40,7 +40,7 @@ SMALL_TALK = ("cam on", "cam ta", "tam biet", "hen gap lai", "xin chao", "chao",
 FILLERS = frozenset("""
 a ah ak ad anh ba bac bay be cho chi co cua da duoc em gi gio giup hay hoi khong ko k kg la lam luon
 minh muon nao nay nua nhe nhi nhung nop o oi phai ra roi sao se thi tiep toi tui u uh van vay ve voi
-vs xin them het biet hien cac den tai vang ok oke dung thoi de mai phuong xa theo giay mat
+vs xin them het biet hien cac den tai vang ok oke dung thoi de mai phuong xa theo giay mat xong
 """.split())
 WRITTEN_FILLERS = frozenset({"cần", "còn", "thế"})   # fillers only when typed with their accents
 

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.courtesy import is_insult
+from actions.procedures import answer_question, reads_as_question
 from appdb.journal import add_feedback_comment, record_feedback
 
 
@@ -50,18 +51,25 @@ class ActionSaveFeedbackComment(Action):
         feedback_id, comment = tracker.get_slot("feedback_id"), tracker.get_slot("feedback_comment")
         if feedback_id is not None and comment:
             add_feedback_comment(int(feedback_id), comment)
+            dispatcher.utter_message(response="utter_feedback_thanks")   # thanked only for what was saved
         return [SlotSet("feedback_comment", None), SlotSet("feedback_id", None), SlotSet("rating", None)]
 
 
 class ValidateFeedbackForm(FormValidationAction):
-    """An insult is not a comment: answered calmly, not stored; the comment is asked again."""
+    """Neither an insult nor a question is a comment: an insult is answered calmly, a question
+    ("thế nộp ở đâu?") is answered; neither is stored, and the form ends (requested_slot None)."""
 
     def name(self) -> str:
         return "validate_feedback_form"
 
     def validate_feedback_comment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
-        if is_insult(str(value or "")):
+        text = str(value or "")
+        if is_insult(text):
             dispatcher.utter_message(response="utter_insult_reply")
-            return {"feedback_comment": None}
+            return {"feedback_comment": None, "requested_slot": None}
+        if reads_as_question(text):
+            events = answer_question(dispatcher, domain, tracker, text)
+            return {"feedback_comment": None, "requested_slot": None,
+                    **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
         return {"feedback_comment": value}

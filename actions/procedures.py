@@ -151,6 +151,31 @@ def names_exactly(record: Record, text: str) -> bool:
     return bare(text) in {bare(name) for name in record.names()}
 
 
+# Folded words that make a message a question ("thế nộp ở đâu", "cần gì", "mấy ngày").
+QUESTION_WORDS = ("bao nhieu", "bao lau", "o dau", "cho nao", "the nao", "nhu nao", "lam sao", "ra sao",
+                  "may ngay", "khi nao", "gi", "nao")
+CLOSING_PARTICLES = frozenset({"chua", "khong", "ko", "k", "hong"})   # a question only at the end: "xong chưa"
+
+
+def reads_as_question(text: str) -> bool:
+    """A question mark, a yes/no question or a question word: not a remark about the answer
+    ("thông tin lệ phí chưa rõ ràng" is a remark)."""
+    folded = syllables(text)
+    words = " " + " ".join(folded) + " "
+    return ("?" in text or is_yes_no(text) or any(f" {w} " in words for w in QUESTION_WORDS)
+            or bool(folded and folded[-1] in CLOSING_PARTICLES))
+
+
+def answer_question(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
+                    text: str) -> list[dict]:
+    """Answer a typed question wherever it arrives: a detail of the procedure in context, or a
+    procedure question for the knowledge base."""
+    detail = read(text).detail
+    if detail:
+        return answer_follow_up(dispatcher, domain, tracker, detail)
+    return answer_result(dispatcher, domain, tracker, search_question(knowledge_base(), text))
+
+
 def answer_result(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
                   result: SearchResult) -> list[dict]:
     if result.decision == "answer":

@@ -9,6 +9,7 @@ from actions.context import About, Confirm, Nothing, follow_up, read
     ("phi bao nhieu tien", "ask_fee"), ("bao lâu thì có giấy phép", "ask_duration"),
     ("nộp ở đâu", "ask_where"), ("cần mang gì", "ask_documents"), ("can mang theo nhung gi", "ask_documents"),
     ("có nộp online được không", "ask_online"), ("các bước làm thế nào", "ask_steps"),
+    ("vậy giấy tờ nộp xong bao giờ có kết quả?", "ask_duration"),
 ])
 def test_a_detail_question_names_no_procedure(message, detail):
     reading = read(message)

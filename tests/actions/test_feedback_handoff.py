@@ -17,8 +17,9 @@ def test_rating_is_stored_with_procedure_and_question(domain, installed):
                     events=[ASKED, {"event": "user", "text": '/rate_answer{"rating":"down"}',
                                     "parse_data": {"intent": {"name": "rate_answer"}}}])
     feedback_id = events[0]["value"]
-    run(ActionSaveFeedbackComment(), domain, text="thiếu mẫu tờ khai", intent="inform",
-        slots={"feedback_id": feedback_id, "feedback_comment": "thiếu mẫu tờ khai, gọi 0987654321"})
+    messages, _ = run(ActionSaveFeedbackComment(), domain, text="thiếu mẫu tờ khai", intent="inform",
+                      slots={"feedback_id": feedback_id, "feedback_comment": "thiếu mẫu tờ khai, gọi 0987654321"})
+    assert [m["response"] for m in messages] == ["utter_feedback_thanks"]     # thanked for what was saved
     with Session(installed) as session:
         row = session.scalars(select(Feedback)).one()
     assert (row.record_id, row.question, row.rating) == ("hc-ho-chieu", "lam ho chieu", "down")
@@ -42,7 +43,8 @@ def test_an_insult_is_answered_calmly_and_stored_nowhere(domain, installed):
     assert [m["response"] for m in messages] == ["utter_insult_reply"] and events == []
     dispatcher = CollectingDispatcher()
     slots = ValidateFeedbackForm().validate_feedback_comment("đồ ngu", dispatcher, None, {})
-    assert slots == {"feedback_comment": None} and dispatcher.messages[0]["response"] == "utter_insult_reply"
+    assert slots == {"feedback_comment": None, "requested_slot": None}
+    assert dispatcher.messages[0]["response"] == "utter_insult_reply"
     with Session(installed) as session:
         assert session.scalars(select(Feedback)).all() == []
 
@@ -59,3 +61,23 @@ def test_asking_for_a_phone_number_gets_the_catalog_hotline_answer_not_a_hand_of
     assert all(e["event"] != "pause" for e in events)
     with Session(installed) as session:
         assert session.scalars(select(HandoffRequest)).all() == []
+
+
+def test_a_question_typed_as_the_comment_is_answered_and_the_form_ends(domain, installed):
+    from tests.actions.conftest import tracker
+
+    dispatcher = CollectingDispatcher()
+    slots = ValidateFeedbackForm().validate_feedback_comment(
+        "thế nộp ở đâu", dispatcher, tracker("thế nộp ở đâu", "give_feedback", slots={"procedure_id": "ht-ket-hon"}),
+        domain)
+    assert slots["feedback_comment"] is None and slots["requested_slot"] is None
+    assert [m["response"] for m in dispatcher.messages] == ["utter_procedure_where"]
+
+
+def test_a_remark_that_names_a_detail_is_still_a_comment(domain):
+    from tests.actions.conftest import tracker
+
+    for text in ("thiếu thông tin lệ phí cho trẻ em", "thông tin lệ phí chưa rõ ràng, thiếu mức cho trẻ em"):
+        slots = ValidateFeedbackForm().validate_feedback_comment(text, CollectingDispatcher(),
+                                                                 tracker(text, "give_feedback"), domain)
+        assert slots == {"feedback_comment": text}
