@@ -46,6 +46,9 @@ class ValidateDossierForm(FormValidationAction):
     def validate_dossier_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
         text = str(value or "")
+        if in_group_chat(tracker):
+            dispatcher.utter_message(response="utter_dossier_private_only")
+            return {"dossier_code": None}
         if too_long(text, tracker):
             dispatcher.utter_message(response="utter_dossier_input_too_long")
             return {"dossier_code": None}
@@ -69,12 +72,22 @@ class ValidateDossierForm(FormValidationAction):
         return {"dossier_check_digits": digits}
 
 
-def client_address(tracker: Tracker) -> str | None:
-    """The caller's address the web chat and REST channels put in the message metadata (channels/rest.py)."""
+def message_metadata(tracker: Tracker) -> dict[str, Any]:
+    """What the channel told about the latest message (channels/rest.py, channels/telegram.py)."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return (event.get("metadata") or {}).get("client_ip") or None
-    return None
+            return event.get("metadata") or {}
+    return {}
+
+
+def client_address(tracker: Tracker) -> str | None:
+    """The caller's address, where the channel knows it (the web chat)."""
+    return message_metadata(tracker).get("client_ip") or None
+
+
+def in_group_chat(tracker: Tracker) -> bool:
+    """A Telegram group, supergroup or channel: a dossier is looked up only in a private chat."""
+    return message_metadata(tracker).get("chat_type") in ("group", "supergroup", "channel")
 
 
 def tidy_codes(text: str) -> str:
@@ -109,6 +122,9 @@ class ActionCheckDossierStatus(Action):
         code, digits = (tracker.get_slot(name) for name in SLOTS)
         if not code or not digits:
             dispatcher.utter_message(response="utter_ask_dossier_code")
+            return clear_slots()
+        if in_group_chat(tracker):           # the answer would go to everyone in the group
+            dispatcher.utter_message(response="utter_dossier_private_only")
             return clear_slots()
         now = dt.datetime.now(dt.timezone.utc)
         try:

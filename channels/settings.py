@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from envconfig import getenv, project_path, rasa_port, var_dir
+from envconfig import getenv, positive_int, project_path, rasa_port, var_dir
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class ZaloSettings:
     api_base_url: str
     oauth_base_url: str
     token_file: Path
+    max_event_age: int = 300     # seconds: an older (replayed) event is refused
 
     @property
     def enabled(self) -> bool:
@@ -69,6 +70,7 @@ class Settings:
                 api_base_url=get("ZALO_API_BASE_URL", "https://openapi.zalo.me").rstrip("/"),
                 oauth_base_url=get("ZALO_OAUTH_BASE_URL", "https://oauth.zaloapp.com").rstrip("/"),
                 token_file=project_path(get("ZALO_TOKEN_FILE") or state_dir / "zalo_tokens.json"),
+                max_event_age=positive_int("ZALO_MAX_EVENT_AGE_SECONDS", 300, env, "seconds"),
             ),
         )
 

@@ -60,7 +60,8 @@ def parse_update(data: Any, buttons: ButtonStore) -> list[Incoming]:
     message = update.message or update.edited_message
     if message is not None:
         chat = str(message.chat.id)
-        metadata = {"edited": True} if update.edited_message else {}
+        # the chat type goes with the message: a dossier is never looked up in a group (actions/dossier.py)
+        metadata = {"chat_type": message.chat.type, **({"edited": True} if update.edited_message else {})}
         if not message.text:     # sticker, photo, voice, location...
             return [Incoming(event_id, chat, notice="text_only")]
         if message.text.split(maxsplit=1)[0].split("@")[0] == "/start":
@@ -69,11 +70,12 @@ def parse_update(data: Any, buttons: ButtonStore) -> list[Incoming]:
     query = update.callback_query
     if query is not None:
         chat = str(query.message.chat.id if query.message else query.from_user.id)
+        chat_type = query.message.chat.type if query.message else "private"
         data_ = query.data or ""
         payload = buttons.recall(data_[len(BUTTON_PREFIX):]) if data_.startswith(BUTTON_PREFIX) else None
         if payload is None:
             return [Incoming(event_id, chat, notice="button_expired", receipt=query.id)]
-        return [Incoming(event_id, chat, text=payload, receipt=query.id)]
+        return [Incoming(event_id, chat, text=payload, receipt=query.id, metadata={"chat_type": chat_type})]
     return []       # channel posts, membership changes...: not for this bot
 
 

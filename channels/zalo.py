@@ -14,6 +14,7 @@ button's title, which maps back to the Rasa payload for that user (channels.butt
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Sequence
 
 import httpx
@@ -117,12 +118,15 @@ class ZaloInput(ConnectorInput):
         return "The Zalo OA channel is disabled: ZALO_APP_ID is not set."
 
     def authenticate(self, request: Request) -> bool:
+        """A correct signature, on an event signed within the last `max_event_age` seconds: a replayed
+        event would spend the citizen's free replies (8 within 48 h)."""
         try:
             timestamp = json.loads(request.body or b"", parse_int=str).get("timestamp")
         except (ValueError, UnicodeDecodeError, AttributeError):
             return False
-        return isinstance(timestamp, str) and zalo_signature_ok(
-            request.headers.get(SIGNATURE_HEADER), self.zalo.app_id, request.body, timestamp, self.zalo.oa_secret_key)
+        return isinstance(timestamp, str) and timestamp.isdigit() and zalo_signature_ok(
+            request.headers.get(SIGNATURE_HEADER), self.zalo.app_id, request.body, timestamp,
+            self.zalo.oa_secret_key) and abs(time.time() - int(timestamp) / 1000) <= self.zalo.max_event_age
 
     def parse(self, request: Request) -> Sequence[Incoming]:
         return parse_event(json_body(request, ids_as_strings=True), self.buttons)

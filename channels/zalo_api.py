@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -68,8 +69,8 @@ class TokenFile:
 
     def save(self, pair: TokenPair) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A new file of our own (mkstemp: O_EXCL, mode 600): never one an attacker placed or linked there.
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             json.dump(asdict(pair), file)
             file.flush()

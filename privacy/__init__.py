@@ -1,6 +1,6 @@
 """Keeping personal data out of what we store and log: one masking function, one list of patterns.
 
-Standard library only: the Rasa environment (conversation store, channel logs) and the action
+Standard library only (and envconfig): the Rasa environment (conversation store, channel logs) and the action
 server's (journal, look-up) share it. Whatever is kept (conversations, logs, unanswered
 questions, feedback, hand-off records) passes through `mask` first; the dossier look-up itself
 receives the message as typed.
@@ -8,7 +8,10 @@ receives the message as typed.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
+
+from envconfig import getenv
 
 MASK = "***"
 
@@ -59,5 +62,7 @@ def _has_digit_word(run: str) -> bool:
 
 
 def pseudonym(value: str) -> str:
-    """A stable, non-reversible stand-in for a sender id (for counting, never for contacting)."""
-    return hashlib.sha256(("hanoi-assistant:" + value).encode()).hexdigest()[:32]
+    """A stable stand-in for a sender id (for counting, never for contacting): an HMAC with the
+    secret PSEUDONYM_KEY, so that trying every chat id does not reverse it (the stack makes the key)."""
+    key = getenv("PSEUDONYM_KEY", "hanoi-assistant:unset-pseudonym-key")
+    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]

@@ -9,6 +9,7 @@ Usage: .venv-actions/bin/python scripts/run.py [--var-dir DIR]
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                              "unless RASA_TRACKER_DB, DATABASE_URL or KB_INDEX_DIR say otherwise (default: VAR_DIR or var/)")
     args = parser.parse_args(argv)
     load_dotenv()
+    os.umask(0o077)           # the databases, the index and the channel state: this user's only
     try:
         stack = Stack(var_dir=args.var_dir or var_dir())
     except SettingsError as error:

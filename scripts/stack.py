@@ -53,7 +53,7 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     return env
 
 
-SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET")   # made for the embedded deployment when unset
+SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY")   # made when unset
 
 
 def kept_secret(path: Path) -> str:

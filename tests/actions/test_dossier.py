@@ -214,3 +214,19 @@ def test_a_hung_one_stop_shop_does_not_hold_up_other_conversations(domain, store
     assert waiting                      # the second citizen was answered while the first look-up waited
     assert "khai sinh" in json.dumps(answer.responses, ensure_ascii=False).lower()
     assert [m["response"] for m in look_up.responses][:1] == ["utter_dossier_summary"]
+
+
+def test_a_dossier_is_not_looked_up_in_a_telegram_group(domain, store):
+    store.upsert([make_update(CODE)])
+    dispatcher = CollectingDispatcher()
+    slots = {"dossier_code": CODE, "dossier_check_digits": PHONE[-4:]}
+    message = {"text": PHONE[-4:], "intent": {"name": "inform_dossier"}, "entities": []}
+    events = [{"event": "user", "text": PHONE[-4:], "parse_data": message, "metadata": {"chat_type": "supergroup"}}]
+    returned = asyncio.run(ActionCheckDossierStatus().run(
+        dispatcher, Tracker("telegram--100123", slots, message, events, False, None, {}, "telegram"), domain))
+    assert names(dispatcher.messages) == ["utter_dossier_private_only"] and returned == CLEARED
+    private = [{**events[0], "metadata": {"chat_type": "private"}}]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionCheckDossierStatus().run(
+        dispatcher, Tracker("telegram-123", slots, message, private, False, None, {}, "telegram"), domain))
+    assert names(dispatcher.messages)[:1] == ["utter_dossier_summary"]

@@ -261,3 +261,13 @@ def test_disabled_channels_answer_503_and_log_once(caplog):
     assert [r.getMessage() for r in caplog.records if "disabled" in r.getMessage()] == [
         "The Telegram channel is disabled: TELEGRAM_BOT_TOKEN is not set.",
         "The Zalo OA channel is disabled: ZALO_APP_ID is not set."]
+
+
+def test_a_telegram_message_says_which_kind_of_chat_it_came_from(tmp_path):
+    from channels.buttons import ButtonStore
+
+    update = {"update_id": 7, "message": {"message_id": 1, "date": 0, "text": "tra cứu hồ sơ",
+                                          "chat": {"id": -100123, "type": "supergroup"},
+                                          "from": {"id": 5, "is_bot": False, "first_name": "Lan"}}}
+    (incoming,) = parse_update(update, ButtonStore(None))
+    assert incoming.metadata["chat_type"] == "supergroup"

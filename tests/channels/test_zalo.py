@@ -74,3 +74,12 @@ def test_an_expired_token_is_refreshed_once_for_concurrent_replies(zalo: ZaloDri
     stored = json.loads(zalo.token_file().read_text())
     assert (stored["access_token"], stored["refresh_token"]) == (fake.valid_access, fake.valid_refresh)
     assert zalo.token_file().stat().st_mode & 0o777 == 0o600
+
+
+def test_a_replayed_event_signed_minutes_ago_is_refused(zalo: ZaloDriver):
+    user = zalo.new_user()
+    body = json.loads(zalo.text_event(user, "xin chào"))
+    body["timestamp"] = str(int((time.time() - 600) * 1000))               # captured 10 minutes ago
+    replay = json.dumps(body, ensure_ascii=False).encode()
+    assert zalo.post(replay, zalo.headers(replay)).status_code == 401       # correctly signed, but stale
+    assert zalo.barrier(user) == []                                         # nothing was answered
