@@ -5,7 +5,7 @@ ACTIONS_VENV := .venv-actions
 RASA_PY := $(RASA_VENV)/bin/python
 ACTIONS_PY := $(ACTIONS_VENV)/bin/python
 
-.PHONY: setup run test test-system-packages test-index index train validate eval bench bench-dossiers browser services clean telegram-poll
+.PHONY: setup run test test-system-packages test-index test-model index train validate eval bench bench-dossiers browser services clean telegram-poll
 
 VENVS := $(RASA_VENV)/.lock.sha256 $(ACTIONS_VENV)/.lock.sha256
 
@@ -27,11 +27,14 @@ services: ## PostgreSQL for the store tests (the machine's own, or installed and
 run: setup
 	$(ACTIONS_PY) scripts/run.py
 
-# Side by side: both environments, Chromium then PostgreSQL (apt, one after the other), and the full
-# catalog's index for the tests (built as soon as its environment exists, while the other installs).
+# Side by side: both environments, Chromium then PostgreSQL (apt, one after the other), the full
+# catalog's index for the tests and the Rasa model (each as soon as its environment exists).
 test: ## then the whole suite (scripts/test.sh)
-	@$(MAKE) --no-print-directory -j4 $(VENVS) test-system-packages test-index
+	@$(MAKE) --no-print-directory -j5 $(VENVS) test-system-packages test-index test-model
 	scripts/test.sh
+
+test-model: $(RASA_VENV)/.lock.sha256 ## the Rasa model every test server uses (trained once, scripts/stack.py)
+	@$(RASA_PY) scripts/stack.py train
 
 test-index: $(ACTIONS_VENV)/.lock.sha256 ## the index the quality gate and the test servers share (tests/conftest.py)
 	@KB_INDEX_DIR=var/test-index PYTHONPATH=. $(ACTIONS_PY) -m knowledge_base build --if-changed

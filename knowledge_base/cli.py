@@ -97,7 +97,8 @@ def _build(args, settings: Settings) -> int:
 
     encoder = LazyEncoder(settings.encoder, settings.encoder_engine)
     target = build_index(catalog, encoder, settings.index_dir,
-                         progress=lambda batches: tqdm(batches, desc="encoding", unit="batch", file=sys.stderr))
+                         progress=lambda batches: tqdm(batches, desc="encoding", unit="batch", file=sys.stderr,
+                                                        disable=not sys.stderr.isatty()))   # no bar in logs
     manifest = read_manifest(target)
     print(f"built {target.name}: {manifest.procedures} procedures, {manifest.faqs} FAQ entries, "
           f"{manifest.passages} passages, {manifest.encoder} dim {manifest.dim}, {manifest.build_seconds}s")

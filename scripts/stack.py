@@ -378,3 +378,9 @@ class Stack:
                     print(f"the {name} server stopped (exit code {code})", file=sys.stderr)
                     return code
             time.sleep(0.5)
+
+
+if __name__ == "__main__":      # `python scripts/stack.py train`: the Rasa model only (make test, during set-up)
+    if sys.argv[1:] != ["train"]:
+        raise SystemExit("usage: python scripts/stack.py train")
+    ensure_model(ROOT / "models", {**os.environ, **QUIET, "PYTHONPATH": str(ROOT)})
