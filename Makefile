@@ -27,10 +27,11 @@ services: ## PostgreSQL for the store tests (the machine's own, or installed and
 run: setup
 	$(ACTIONS_PY) scripts/run.py
 
-# Side by side: both environments, Chromium then PostgreSQL (apt, one after the other), the full
-# catalog's index for the tests and the Rasa model (each as soon as its environment exists).
-test: ## then the whole suite (scripts/test.sh)
-	@$(MAKE) --no-print-directory -j5 $(VENVS) test-system-packages test-index test-model
+# Side by side: both environments, Chromium then PostgreSQL (apt, one after the other) and the full
+# catalog's index for the tests (as soon as its environment exists); then the suite, which trains
+# the Rasa model beside its first tests (scripts/test.sh).
+test:
+	@$(MAKE) --no-print-directory -j4 $(VENVS) test-system-packages test-index
 	scripts/test.sh
 
 test-model: $(RASA_VENV)/.lock.sha256 ## the Rasa model every test server uses (trained once, scripts/stack.py)

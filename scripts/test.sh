@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite, each part in the Python environment it belongs to, both at once
-# (each waits mostly on its own servers; the Rasa model is trained once, under a lock):
+# Runs the whole test suite, each part in the Python environment it belongs to, both at once, while
+# the Rasa model trains beside the first tests (the test servers wait for it: one training, under a lock):
 #   .venv-rasa    (3.10): tests/bot (Rasa data, NLU), tests/channels (our connectors), tests/scripts (Rasa patches)
 #                         -- its servers on TEST_RASA_PORT+1 / TEST_ACTIONS_PORT+1; output shown at the end
 #   .venv-actions (3.11): the architecture and settings checks, tests/knowledge_base, tests/appdb, tests/dossiers,
@@ -12,6 +12,8 @@ export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=
 rasa_port=${TEST_RASA_PORT:-15005} actions_port=${TEST_ACTIONS_PORT:-15055}
 mkdir -p test-artifacts
 start=$SECONDS
+.venv-rasa/bin/python scripts/stack.py train > test-artifacts/train.log 2>&1 &
+training=$!
 
 part() {  # part NAME PYTHON PYTEST-ARGS…   (prints "NAME SECONDS EXIT" last)
   local name=$1 python=$2 begin=$SECONDS code=0
@@ -31,6 +33,7 @@ TEST_RASA_PORT=$rasa_port TEST_ACTIONS_PORT=$actions_port \
 actions_status=$?
 wait $rasa_part
 rasa_status=$?
+wait $training || echo "training the Rasa model failed: test-artifacts/train.log"
 
 echo "=== the Rasa environment's part (test-artifacts/rasa-part.log) ==="
 cat test-artifacts/rasa-part.log
