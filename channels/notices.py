@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 
 NOTICES_FILE = Path(__file__).with_name("notices.yml")
+MAX_MESSAGE = 1000      # characters: a longer message never reaches NLU or search ("too_long" says so)
+INVISIBLE = " \t\r\n\u00a0\u200b\u200c\u200d\u2060\ufeff\u3000"   # a message of only these is empty
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,8 @@
 
 Rasa's own RestInput takes any JSON, the sender the client names and the input channel it
 claims. Here:
-- a body that is not {"sender": str, "message": str} gets 400 (not a 500);
+- a body that is not {"sender": str, "message": str} gets 400 (not a 500); a message longer than
+  MAX_MESSAGE characters is answered with a notice and never reaches NLU or search;
 - the input channel is always this channel's name; the web chat (browsers call it directly)
   puts the client's address into the message metadata, so that the dossier look-up limits
   failed checks per address (an integrator's callers are told apart by their senders);
@@ -24,11 +25,12 @@ from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage as BadRequest   # HTTP 400 (Sanic 21, pinned by Rasa)
 from sanic.request import Request
 
+from channels.notices import INVISIBLE, MAX_MESSAGE, notice
 from envconfig import getenv
 
 OTHER_CHANNELS = ("telegram-", "zalo-", "web-")     # namespaces of the other connectors' conversations
 SENDER = re.compile(r"[A-Za-z0-9_.:-]{1,80}")
-MAX_MESSAGE = 4000                                  # characters; longer bodies are refused
+MAX_BODY_MESSAGE = 100_000                          # characters: a longer "message" is refused (400)
 
 
 class GuardedRestInput(RestInput):
@@ -44,9 +46,22 @@ class GuardedRestInput(RestInput):
         if not isinstance(body, dict) or not isinstance(body.get(sender_field), str) \
                 or not isinstance(body.get("message"), str):
             raise BadRequest(f'expected {{"{sender_field}": "...", "message": "..."}}')
-        if len(body["message"]) > MAX_MESSAGE:
-            raise BadRequest(f"a message has at most {MAX_MESSAGE} characters")
+        if len(body["message"]) > MAX_BODY_MESSAGE:
+            raise BadRequest(f"a message has at most {MAX_BODY_MESSAGE} characters")
         return body
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        async def within_limits(message: UserMessage) -> None:
+            """An empty message, or one longer than MAX_MESSAGE, is answered with a notice; it never
+            reaches NLU or search."""
+            text = message.text or ""
+            if not text.strip(INVISIBLE) or len(text) > MAX_MESSAGE:
+                await message.output_channel.send_text_message(
+                    message.sender_id, notice("too_long" if text.strip(INVISIBLE) else "empty_message"))
+                return
+            await on_new_message(message)
+
+        return super().blueprint(within_limits)
 
     async def _extract_sender(self, request: Request) -> Optional[str]:
         sender = self._body(request)["sender"]

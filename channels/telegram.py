@@ -48,6 +48,11 @@ def make_bot(settings: TelegramSettings) -> Bot:
     return Bot(settings.bot_token, base_url=settings.api_base_url)
 
 
+def chat_type(chat: Any) -> str:
+    """private, group, supergroup or channel, as plain text (python-telegram-bot gives an enum)."""
+    return str(getattr(chat.type, "value", chat.type))
+
+
 def parse_update(data: Any, buttons: ButtonStore) -> list[Incoming]:
     """An update as the pipeline's events: texts, /start, button presses, other messages."""
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
@@ -61,21 +66,21 @@ def parse_update(data: Any, buttons: ButtonStore) -> list[Incoming]:
     if message is not None:
         chat = str(message.chat.id)
         # the chat type goes with the message: a dossier is never looked up in a group (actions/dossier.py)
-        metadata = {"chat_type": message.chat.type, **({"edited": True} if update.edited_message else {})}
+        metadata = {"chat_type": chat_type(message.chat), **({"edited": True} if update.edited_message else {})}
         if not message.text:     # sticker, photo, voice, location...
             return [Incoming(event_id, chat, notice="text_only")]
-        if message.text.split(maxsplit=1)[0].split("@")[0] == "/start":
+        if message.text.split(maxsplit=1)[:1] and message.text.split(maxsplit=1)[0].split("@")[0] == "/start":
             return [Incoming(event_id, chat, text=WELCOME)]
         return [Incoming(event_id, chat, text=typed_text(message.text), metadata=metadata)]
     query = update.callback_query
     if query is not None:
         chat = str(query.message.chat.id if query.message else query.from_user.id)
-        chat_type = query.message.chat.type if query.message else "private"
+        kind = chat_type(query.message.chat) if query.message else "private"
         data_ = query.data or ""
         payload = buttons.recall(data_[len(BUTTON_PREFIX):]) if data_.startswith(BUTTON_PREFIX) else None
         if payload is None:
             return [Incoming(event_id, chat, notice="button_expired", receipt=query.id)]
-        return [Incoming(event_id, chat, text=payload, receipt=query.id, metadata={"chat_type": chat_type})]
+        return [Incoming(event_id, chat, text=payload, receipt=query.id, metadata={"chat_type": kind})]
     return []       # channel posts, membership changes...: not for this bot
 
 
