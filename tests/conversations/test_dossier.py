@@ -118,7 +118,8 @@ def test_malformed_injected_and_long_input_change_nothing(store, conversation):
     before = store.count()
     assert ASK_CODE in conversation.text("hồ sơ của tôi đến đâu rồi")
     assert "chưa đúng định dạng" in conversation.text("'; DROP TABLE dossiers; --")
-    assert "quá dài" in conversation.text("000.00.53.H26-240115-0012 " + "a" * 1000)
+    assert "quá dài" in conversation.text("000.00.53.H26-240115-0012 " + "a" * 400)       # the form's own limit
+    assert "dài quá 1.000 ký tự" in conversation.text("000.00.53.H26-240115-0012 " + "a" * 1000)  # never reaches Rasa
     assert ASK_DIGITS in conversation.text(code(30))
     assert "chỉ cần 4 chữ số cuối" in conversation.text(phone(30))
     assert "Vâng, tôi đã dừng tra cứu hồ sơ" in conversation.text("thôi")
