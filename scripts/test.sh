@@ -18,8 +18,7 @@ training=$!
 part() {  # part NAME PYTHON PYTEST-ARGS…   (prints "NAME SECONDS EXIT" last)
   local name=$1 python=$2 begin=$SECONDS code=0
   shift 2
-  # At a lower priority than the model's training, which every test server waits for.
-  nice -n 5 "$python" -m pytest -c tests/pytest.ini -o cache_dir=".pytest_cache/$name" --durations=5 "$@" || code=$?
+  "$python" -m pytest -c tests/pytest.ini -o cache_dir=".pytest_cache/$name" --durations=5 "$@" || code=$?
   printf '%-8s %4ds  exit %d\n' "$name" $((SECONDS - begin)) "$code" > "test-artifacts/$name.time"
   return $code
 }
