@@ -47,6 +47,11 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS conversations (
 )"""
 
 
+def kept(dialogue: dict[str, Any]) -> str:
+    """A conversation (Rasa's dialogue dict) as it is kept: its events minimised, serialised."""
+    return json.dumps({**dialogue, "events": minimised(dialogue.get("events") or [])})
+
+
 class SQLiteTrackerStore(InMemoryTrackerStore):
     def __init__(self, domain: Domain, event_broker: Optional[EventBroker] = None, db: Optional[str] = None,
                  cache_size: int = 10_000, **kwargs: Any) -> None:
@@ -66,10 +71,8 @@ class SQLiteTrackerStore(InMemoryTrackerStore):
         self._minimise_older_file()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)                # an event broker, if configured, still gets the events
-        dialogue = tracker.as_dialogue().as_dict()
-        dialogue["events"] = minimised(dialogue.get("events") or [])
-        serialised, now = json.dumps(dialogue), time.time()
+        await self.stream_events(tracker)           # an event broker, if configured, still gets the events
+        serialised, now = kept(tracker.as_dialogue().as_dict()), time.time()
         self._db.execute(
             "INSERT INTO conversations (sender_id, tracker, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT(sender_id) DO UPDATE SET tracker = excluded.tracker, updated_at = excluded.updated_at",
@@ -100,10 +103,8 @@ class SQLiteTrackerStore(InMemoryTrackerStore):
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             for sender_id, serialised in self._db.execute("SELECT sender_id, tracker FROM conversations").fetchall():
-                dialogue = json.loads(serialised)
-                dialogue["events"] = minimised(dialogue.get("events") or [])
                 self._db.execute("UPDATE conversations SET tracker = ? WHERE sender_id = ?",
-                                 (json.dumps(dialogue), sender_id))
+                                 (kept(json.loads(serialised)), sender_id))
             self._db.execute(f"PRAGMA user_version = {MINIMISED_VERSION}")
 
     async def keys(self) -> Iterable[str]:

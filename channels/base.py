@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 from channels import ChannelsError
 from channels.buttons import ButtonStore
 from channels.dedup import RecentIds
-from channels.notices import INVISIBLE, MAX_MESSAGE, notice
+from channels.notices import notice, refusal
 from channels.replies import Reply
 from channels.safelog import get_logger, quiet_http_loggers, who
 from channels.settings import Settings
@@ -142,10 +142,9 @@ class ConnectorInput(InputChannel):
         """One event, end to end; never raises (a failure is logged and the citizen told)."""
         try:
             await self.acknowledge(incoming)
-            if incoming.text is not None and not incoming.text.strip(INVISIBLE):
-                replies = [Reply(notice("empty_message"))]
-            elif incoming.text is not None and len(incoming.text) > MAX_MESSAGE:
-                replies = [Reply(notice("too_long"))]
+            refused = refusal(incoming.text) if incoming.text is not None else None
+            if refused is not None:
+                replies = [Reply(notice(refused))]
             elif incoming.text is not None:
                 output = BufferedOutput()
                 await on_new_message(UserMessage(incoming.text, output, self.sender_id(incoming.user_id),

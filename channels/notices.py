@@ -18,3 +18,11 @@ def _notices() -> dict[str, str]:
 
 def notice(name: str) -> str:
     return _notices()[name]
+
+
+def refusal(text: str) -> str | None:
+    """The notice that answers a message without passing it to Rasa: empty (only invisible
+    characters), or longer than MAX_MESSAGE; None for a message Rasa should read."""
+    if not text.strip(INVISIBLE):
+        return "empty_message"
+    return "too_long" if len(text) > MAX_MESSAGE else None

@@ -25,7 +25,7 @@ from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage as BadRequest   # HTTP 400 (Sanic 21, pinned by Rasa)
 from sanic.request import Request
 
-from channels.notices import INVISIBLE, MAX_MESSAGE, notice
+from channels.notices import notice, refusal
 from envconfig import getenv
 
 OTHER_CHANNELS = ("telegram-", "zalo-", "web-")     # namespaces of the other connectors' conversations
@@ -54,10 +54,9 @@ class GuardedRestInput(RestInput):
         async def within_limits(message: UserMessage) -> None:
             """An empty message, or one longer than MAX_MESSAGE, is answered with a notice; it never
             reaches NLU or search."""
-            text = message.text or ""
-            if not text.strip(INVISIBLE) or len(text) > MAX_MESSAGE:
-                await message.output_channel.send_text_message(
-                    message.sender_id, notice("too_long" if text.strip(INVISIBLE) else "empty_message"))
+            refused = refusal(message.text or "")
+            if refused is not None:
+                await message.output_channel.send_text_message(message.sender_id, notice(refused))
                 return
             await on_new_message(message)
 

@@ -82,8 +82,8 @@ class Lockout:
                 if on_code == self.settings.code_alert_failures:
                     log.warning("SECURITY ALERT: %d failed checks on dossier %s within %d minutes, from several "
                                 "sources", on_code, code_ref(code), self.settings.failure_window_minutes)
-                self._count(session, self._key(EVERYONE), now, now - dt.timedelta(minutes=1))
-                if self._recent(session, now) == self.settings.alert_failures_per_minute:
+                last_minute = self._count(session, self._key(EVERYONE), now, now - dt.timedelta(minutes=1))
+                if last_minute == self.settings.alert_failures_per_minute:
                     log.warning("SECURITY ALERT: %d failed dossier checks in the last minute",
                                 self.settings.alert_failures_per_minute)
         except SQLAlchemyError as error:
@@ -92,16 +92,12 @@ class Lockout:
 
     @staticmethod
     def _count(session: Session, key: str, now: dt.datetime, window_start: dt.datetime) -> int:
+        """Record one failure for the subject; its failures since window_start, this one included."""
         session.execute(delete(CheckFailureRow).where(CheckFailureRow.subject == key,
                                                       CheckFailureRow.failed_at < window_start))
         session.execute(insert(CheckFailureRow).values(subject=key, failed_at=now))
         return session.scalar(select(func.count()).select_from(CheckFailureRow).where(
             CheckFailureRow.subject == key, CheckFailureRow.failed_at >= window_start)) or 0
-
-    def _recent(self, session: Session, now: dt.datetime) -> int:
-        return session.scalar(select(func.count()).select_from(CheckFailureRow).where(
-            CheckFailureRow.subject == self._key(EVERYONE),
-            CheckFailureRow.failed_at >= now - dt.timedelta(minutes=1))) or 0
 
     def _lock(self, session: Session, key: str, now: dt.datetime) -> dt.datetime:
         """Lock a subject: twice as long as its previous lock (lockout_minutes the first time), at most a day."""
