@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -54,7 +54,12 @@ class HandoffRequest(Base):
     channel: Mapped[str] = mapped_column(String(32))
     sender_hash: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")   # open | claimed | closed
+    # The conversation to answer from the staff workspace; emptied when the hand-off is closed.
+    conversation_id: Mapped[str | None] = mapped_column(String(200))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # --- dossiers and the look-up lock-out ---------------------------------------------------------
@@ -123,3 +128,101 @@ class RetentionRun(Base):
     unanswered_questions: Mapped[int] = mapped_column(Integer)
     handoff_requests: Mapped[int] = mapped_column(Integer)
     feedback_texts: Mapped[int] = mapped_column(Integer)     # comments and questions emptied, ratings kept
+
+
+# --- the staff workspace (workspace/) ----------------------------------------------------------
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(100))          # bcrypt
+    role: Mapped[str] = mapped_column(String(16))                    # editor | reviewer | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffSession(Base):
+    """A signed-in browser: only the token's hash is kept, with the form (CSRF) token and the expiry."""
+
+    __tablename__ = "staff_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("staff_users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """A wrong password, for an account name or a client address (both kept as hashes)."""
+
+    __tablename__ = "staff_login_failures"
+    __table_args__ = (Index("ix_staff_login_failures_subject_at", "subject", "failed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what, when, in the workspace."""
+
+    __tablename__ = "staff_audit"
+    __table_args__ = (Index("ix_staff_audit_at", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class RecordVersion(Base):
+    """One version of a catalog record as staff saved it (the whole record, as its YAML file holds it).
+
+    draft: saved, not yet shown to citizens; published: written to the catalog and indexed (the
+    newest published one is what the catalog file must hold: anything else there is a conflict)."""
+
+    __tablename__ = "record_versions"
+    __table_args__ = (Index("ix_record_versions_record_id", "record_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))                    # procedure | faq
+    content: Mapped[dict] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(64))                  # a username, or "catalog" for the base
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="draft")  # base | draft | published
+    published_by: Mapped[str | None] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FlagDecision(Base):
+    """How staff resolved an import flag (or a drafted record, field "*"): who decided what."""
+
+    __tablename__ = "flag_decisions"
+    __table_args__ = (Index("ix_flag_decisions_record", "record_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WorkspaceOption(Base):
+    """A setting the admin chooses in the workspace (e.g. whether edits are published at once)."""
+
+    __tablename__ = "workspace_options"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class UnansweredHandled(Base):
+    """An unanswered question staff dealt with (alias added, FAQ started, or set aside); asked again
+    after `handled_at`, it shows again."""
+
+    __tablename__ = "unanswered_handled"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)   # UnansweredQuestion.key
+    handled_by: Mapped[str] = mapped_column(String(64))
+    handled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    how: Mapped[str] = mapped_column(String(200))

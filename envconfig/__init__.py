@@ -58,6 +58,11 @@ def actions_port(env: Mapping[str, str] | None = None) -> int:
     return port("ACTIONS_PORT", 5055, env)
 
 
+def workspace_port(env: Mapping[str, str] | None = None) -> int:
+    """WORKSPACE_PORT: the staff workspace (workspace/)."""
+    return port("WORKSPACE_PORT", 5006, env)
+
+
 def tracker_db(env: Mapping[str, str] | None = None) -> Path:
     """RASA_TRACKER_DB: the SQLite file of the conversations (bot/tracker_store.py)."""
     return project_path(getenv("RASA_TRACKER_DB", env=env) or var_dir(env) / "tracker.db")

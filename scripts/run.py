@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     load_dotenv()
     os.umask(0o077)           # the databases, the index and the channel state: this user's only
     try:
-        stack = Stack(var_dir=args.var_dir or var_dir())
+        stack = Stack(var_dir=args.var_dir or var_dir(), workspace=True)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         stack.start()
         start_daily_purge(stack.env)
         print(f"\nThe assistant is running.\n  Web chat:  http://localhost:{stack.env['RASA_PORT']}/webhooks/web/chat"
-              f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook\nPress Ctrl-C to stop.", flush=True)
+              f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook"
+              f"\n  Staff workspace: http://localhost:{stack.env['WORKSPACE_PORT']}/  (first administrator: "
+              f".venv-actions/bin/python -m workspace create-user NAME --role admin)\nPress Ctrl-C to stop.", flush=True)
         return stack.wait()
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)

@@ -47,13 +47,14 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     derive their default paths), the ports (envconfig's defaults when unset) and the overrides."""
     env = {**os.environ, **QUIET, "VAR_DIR": str(var_dir), **(overrides or {})}
     env.update(RASA_PORT=str(envconfig.rasa_port(env)), ACTIONS_PORT=str(envconfig.actions_port(env)),
-               RASA_TRACKER_DB=str(envconfig.tracker_db(env)), PYTHONPATH=str(ROOT))
+               WORKSPACE_PORT=str(envconfig.workspace_port(env)), RASA_TRACKER_DB=str(envconfig.tracker_db(env)),
+               PYTHONPATH=str(ROOT))
     for name in SECRETS:
         env[name] = env.get(name) or kept_secret(var_dir / "secrets" / name.lower())
     return env
 
 
-SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY")   # made when unset
+SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY", "WORKSPACE_SECRET")   # made when unset
 
 
 def kept_secret(path: Path) -> str:
@@ -267,12 +268,13 @@ def _exit_status(process: subprocess.Popen) -> int | None:
 
 @dataclass
 class Stack:
-    """The action server and the Rasa server, as child processes."""
+    """The action server and the Rasa server, as child processes; with `workspace`, the staff workspace too."""
 
     var_dir: Path
     models_dir: Path = ROOT / "models"
     log_dir: Path | None = None            # None: children write to this terminal
     overrides: dict[str, str] = field(default_factory=dict)
+    workspace: bool = False                 # make run: also the staff workspace (workspace/, WORKSPACE_PORT)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -291,6 +293,14 @@ class Stack:
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.env['ACTIONS_PORT']}"
 
+    @property
+    def workspace_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['WORKSPACE_PORT']}"
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        return ("actions", "rasa", "workspace") if self.workspace else ("actions", "rasa")
+
     def _spawn(self, name: str, args: list[str]) -> None:
         output = None
         if self.log_dir is not None:
@@ -307,7 +317,7 @@ class Stack:
 
     def check_ports(self) -> None:
         """Fail early, naming the holder, if a port is taken (e.g. by a server of an earlier run)."""
-        for setting in ("RASA_PORT", "ACTIONS_PORT"):
+        for setting in ("RASA_PORT", "ACTIONS_PORT", *(("WORKSPACE_PORT",) if self.workspace else ())):
             check_port(int(self.env[setting]), setting)
 
     def start(self, timeout: float = 180.0) -> None:
@@ -319,7 +329,9 @@ class Stack:
         self._spawn("rasa", [str(RASA_PYTHON), str(ROOT / "scripts" / "rasa_cli.py"), "run", "--model", str(model),
                              "--port", self.env["RASA_PORT"], "--credentials", "bot/credentials.yml",
                              "--endpoints", "bot/endpoints.yml", *cors_arguments(self.env)])
-        self.wait_ready(timeout)
+        if self.workspace:
+            self._spawn("workspace", [str(ACTIONS_PYTHON), "-m", "workspace", "serve"])
+        self.wait_ready(timeout, self.servers)
 
     def start_actions(self) -> None:
         """The action server (again, after it stopped: Rasa keeps running meanwhile)."""
@@ -327,7 +339,8 @@ class Stack:
 
     def wait_ready(self, timeout: float, names: tuple[str, ...] = ("actions", "rasa")) -> None:
         deadline = time.monotonic() + timeout
-        urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
+        urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/",
+                "workspace": f"{self.workspace_url}/login"}
         pending = {name: urls[name] for name in names}
         while pending:
             for name, url in list(pending.items()):

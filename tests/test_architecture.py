@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "channels": {"privacy", "envconfig"},
     "bot": {"envconfig", "privacy"},
     "scripts": {"envconfig"},
+    "workspace": {"appdb", "knowledge_base", "envconfig", "privacy"},
 }
 OURS = set(ALLOWED) | {"tests", "benchmarks"}
 

@@ -70,11 +70,11 @@ class Supervisor:
     """scripts/run.py as `make run` starts it, in a process group of its own, on free ports."""
 
     def __init__(self, var_dir: Path, index_dir: Path, name: str):
-        self.rasa_port, self.actions_port = free_ports(2)
+        self.rasa_port, self.actions_port, workspace_port = free_ports(3)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log = ARTIFACTS / f"{name}.log"
         self.env = {**os.environ, "RASA_PORT": str(self.rasa_port), "ACTIONS_PORT": str(self.actions_port),
-                    "KB_INDEX_DIR": str(index_dir), "PYTHONPATH": str(ROOT)}
+                    "WORKSPACE_PORT": str(workspace_port), "KB_INDEX_DIR": str(index_dir), "PYTHONPATH": str(ROOT)}
         with open(self.log, "wb") as output:
             self.process = subprocess.Popen(
                 [str(ACTIONS_PYTHON), str(ROOT / "scripts" / "run.py"), "--var-dir", str(var_dir)],

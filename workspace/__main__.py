@@ -1,0 +1,3 @@
+from workspace.cli import main
+
+raise SystemExit(main())

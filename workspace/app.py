@@ -1,0 +1,36 @@
+"""The workspace's Sanic application: the signed-in user on every request, security headers on
+every reply, the pages of workspace/views."""
+from __future__ import annotations
+
+import logging
+
+from sanic import Sanic
+from sanic.request import Request
+
+from workspace.accounts import session_user
+from workspace.render import HEADERS
+from workspace.settings import WorkspaceSettings
+from workspace.views import admin, auth
+
+log = logging.getLogger(__name__)
+BLUEPRINTS = (auth.pages, admin.pages)
+
+
+def create_app(settings: WorkspaceSettings) -> Sanic:
+    app = Sanic("workspace")
+    app.config.REQUEST_MAX_SIZE = 2_000_000
+    app.config.FORWARDED_SECRET = None
+    app.ctx.settings = settings
+
+    @app.on_request
+    async def who(request: Request) -> None:
+        request.ctx.user = session_user(request.cookies.get(auth.SESSION_COOKIE))
+
+    @app.on_response
+    async def headers(request: Request, reply) -> None:
+        for name, value in HEADERS.items():
+            reply.headers.setdefault(name, value)
+
+    for blueprint in BLUEPRINTS:
+        app.blueprint(blueprint)
+    return app

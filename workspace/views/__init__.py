@@ -1,0 +1,1 @@
+"""The workspace's pages, one module per area; each has a Blueprint `pages`."""
