@@ -8,19 +8,21 @@ from sanic import Sanic
 from sanic.request import Request
 
 from workspace.accounts import session_user
+from workspace.publish import Publisher
 from workspace.render import HEADERS
 from workspace.settings import WorkspaceSettings
-from workspace.views import admin, auth
+from workspace.views import admin, auth, records
 
 log = logging.getLogger(__name__)
-BLUEPRINTS = (auth.pages, admin.pages)
+BLUEPRINTS = (auth.pages, admin.pages, records.pages)
 
 
-def create_app(settings: WorkspaceSettings) -> Sanic:
+def create_app(settings: WorkspaceSettings, publisher: Publisher) -> Sanic:
     app = Sanic("workspace")
     app.config.REQUEST_MAX_SIZE = 2_000_000
     app.config.FORWARDED_SECRET = None
     app.ctx.settings = settings
+    app.ctx.publisher = publisher
 
     @app.on_request
     async def who(request: Request) -> None:
@@ -30,6 +32,10 @@ def create_app(settings: WorkspaceSettings) -> Sanic:
     async def headers(request: Request, reply) -> None:
         for name, value in HEADERS.items():
             reply.headers.setdefault(name, value)
+
+    @app.before_server_start
+    async def load_catalog(app: Sanic) -> None:     # in the background: sign-in works meanwhile
+        app.add_task(app.loop.run_in_executor(None, publisher.cache.catalog))
 
     for blueprint in BLUEPRINTS:
         app.blueprint(blueprint)

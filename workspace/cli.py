@@ -50,11 +50,13 @@ def _ask_password() -> str:
 
 
 def serve() -> int:
+    from knowledge_base.settings import Settings as KnowledgeBaseSettings
     from workspace.app import create_app
+    from workspace.publish import Publisher
     from workspace.settings import WorkspaceSettings
 
     settings = WorkspaceSettings.from_env()
     port = workspace_port()
-    app = create_app(settings)
+    app = create_app(settings, Publisher(KnowledgeBaseSettings.from_env()))
     app.run(host=settings.host, port=port, single_process=True, access_log=False, motd=False)
     return 0

@@ -9,10 +9,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from workspace.accounts import ROLE_NAMES
+from workspace.content import LEVEL_NAMES
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                         autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.globals["role_names"] = ROLE_NAMES
+TEMPLATES.filters["level_names"] = lambda levels: ", ".join(LEVEL_NAMES.get(level, level) for level in levels)
 HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "

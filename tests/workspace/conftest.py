@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -53,11 +54,12 @@ def workspace_env(var_dir: Path, port: int, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def workspace(tmp_path_factory):
-    """A workspace over a copy-free setting: its own database; the catalog is the shipped one, read only
-    (tests that change records use the `live` fixture of test_publish.py)."""
+    """A workspace with its own database and a copy of the shipped catalog (no index: these tests
+    publish nothing; the browser tests' `live` stack does)."""
     var_dir = tmp_path_factory.mktemp("workspace")
     port = workspace_port()
-    env = workspace_env(var_dir, port, KB_INDEX_DIR=str(var_dir / "index"))
+    shutil.copytree(ROOT / "knowledge_base" / "catalog", var_dir / "catalog")
+    env = workspace_env(var_dir, port, KB_INDEX_DIR=str(var_dir / "index"), KB_CATALOG_DIR=str(var_dir / "catalog"))
     process = start_workspace(var_dir, env, port, "workspace.log")
     yield Workspace(f"http://127.0.0.1:{port}", var_dir, env)
     process.terminate()
