@@ -43,5 +43,8 @@ def add_feedback_comment(feedback_id: int, comment: str) -> None:
 
 
 def record_handoff(channel: str, sender_id: str, record_id: str | None) -> None:
+    """A hand-off, with the conversation's id for the staff workspace (emptied when it is closed:
+    appdb.handoffs.close) and the sender's hash for deletion on request and retention."""
     with Session(engine()) as session, session.begin():
-        session.add(HandoffRequest(channel=channel, sender_hash=pseudonym(sender_id), record_id=record_id))
+        session.add(HandoffRequest(channel=channel, sender_hash=pseudonym(sender_id), record_id=record_id,
+                                   conversation_id=sender_id))

@@ -86,6 +86,28 @@ class BufferedOutput(OutputChannel):
         self.replies.append(Reply(text))
 
 
+class DeliveringOutput(BufferedOutput):
+    """Messages sent outside a citizen's turn (a staff member's reply through Rasa's HTTP API with
+    output_channel=latest): each delivered to the platform at once."""
+
+    def __init__(self, connector: "ConnectorInput") -> None:
+        super().__init__()
+        self.connector = connector
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        await super().send_response(recipient_id, message)
+        await self._flush(recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, text)
+        await self._flush(recipient_id)
+
+    async def _flush(self, recipient_id: str) -> None:
+        replies, self.replies = self.replies, []
+        if replies:
+            await self.connector.deliver(recipient_id.removeprefix(f"{self.connector.name()}-"), replies)
+
+
 class ConnectorInput(InputChannel):
     """Base of our chat-platform connectors (a Rasa input channel; output via `deliver`)."""
 
@@ -128,6 +150,9 @@ class ConnectorInput(InputChannel):
         """Before the server stops: close clients."""
 
     # --- shared --------------------------------------------------------------------------
+    def get_output_channel(self) -> OutputChannel:
+        return DeliveringOutput(self)
+
     @property
     def buttons(self) -> ButtonStore:
         if self._buttons is None:

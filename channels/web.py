@@ -6,6 +6,9 @@ GET  /webhooks/web/session  {"session": token}: a new conversation (channels/web
 POST /webhooks/web/webhook  {"session": token, "message": "..."} -> [{"text": ..., "buttons": [...]}],
                             the renewed token in the X-Session header; 401 when the session is not ours
                             or has expired (the conversation is "web-<session id>"; see channels/rest.py)
+GET  /webhooks/web/updates?session=token -> {"messages": [...]}: what was sent to the conversation
+                            outside its turns (a staff member's reply, through Rasa's HTTP API with
+                            output_channel=latest), kept in memory until the page fetches it (it polls)
 Both pages are sent with a Content-Security-Policy and frame protection.
 """
 from __future__ import annotations
@@ -17,7 +20,7 @@ import string
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.exceptions import Unauthorized
 from sanic.request import Request
@@ -25,6 +28,7 @@ from sanic.response import HTTPResponse
 
 import envconfig
 from channels.rest import GuardedRestInput, client_address
+from channels.web_outbox import Outbox
 from channels.web_session import SessionTokens
 
 logger = logging.getLogger(__name__)
@@ -66,6 +70,11 @@ class WebChatInput(GuardedRestInput):
     def __init__(self) -> None:
         super().__init__()
         self.tokens = session_tokens()
+        self.outbox = Outbox()
+
+    def get_output_channel(self) -> OutputChannel:
+        """Rasa's HTTP API sends here (a staff reply): kept for the page's next poll."""
+        return OutboxOutput(self.outbox)
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WebChatInput":
@@ -101,6 +110,14 @@ class WebChatInput(GuardedRestInput):
             return response.json({"session": self.tokens.issue(), "expires_in": self.tokens.lifetime},
                                  headers={"Cache-Control": "no-store"})
 
+        @blueprint.route("/updates", methods=["GET"])
+        async def updates(request: Request) -> HTTPResponse:
+            session_id = self.tokens.session_id(request.args.get("session") or "")
+            if session_id is None:
+                return response.json({"error": "unknown or expired session"}, status=401)
+            return response.json({"messages": self.outbox.take(self.namespace + session_id)},
+                                 headers={"Cache-Control": "no-store"})
+
         @blueprint.middleware("response")
         async def renew(request: Request, reply: HTTPResponse) -> None:
             session_id = getattr(request.ctx, "session_id", None)
@@ -108,3 +125,16 @@ class WebChatInput(GuardedRestInput):
                 reply.headers["X-Session"] = self.tokens.issue(session_id)
 
         return blueprint
+
+
+class OutboxOutput(CollectingOutputChannel):
+    def __init__(self, outbox: Outbox) -> None:
+        super().__init__()
+        self.outbox = outbox
+
+    @classmethod
+    def name(cls) -> str:
+        return "web"
+
+    async def _persist_message(self, message: dict[str, Any]) -> None:
+        self.outbox.put(message["recipient_id"], {k: v for k, v in message.items() if k != "recipient_id"})

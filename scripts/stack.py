@@ -54,7 +54,8 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     return env
 
 
-SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY", "WORKSPACE_SECRET")   # made when unset
+SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY", "WORKSPACE_SECRET",
+           "RASA_API_TOKEN")   # made when unset
 
 
 def kept_secret(path: Path) -> str:

@@ -5,7 +5,7 @@
 #                         -- its servers on TEST_RASA_PORT+1 / TEST_ACTIONS_PORT+1; output shown at the end
 #   .venv-actions (3.11): the architecture and settings checks, tests/knowledge_base, tests/appdb, tests/dossiers,
 #                         tests/actions, tests/conversations (real servers), tests/web (browser), tests/workspace (the
-#                         staff workspace: its own servers on TEST_WORKSPACE_PORT, its stack on the ports + 2), tests/scripts (`make run`)
+#                         staff workspace on TEST_WORKSPACE_PORT and + 1, its stack on the Rasa/actions ports + 2), tests/scripts (`make run`)
 # Fails if either part fails or runs no test (pytest exit code 5). Ends with where the time went.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -9,20 +9,22 @@ from sanic.request import Request
 
 from workspace.accounts import session_user
 from workspace.publish import Publisher
+from workspace.rasa_api import RasaApi
 from workspace.render import HEADERS
 from workspace.settings import WorkspaceSettings
-from workspace.views import admin, auth, records
+from workspace.views import admin, auth, dashboard, inbox, records, review
 
 log = logging.getLogger(__name__)
-BLUEPRINTS = (auth.pages, admin.pages, records.pages)
+BLUEPRINTS = (auth.pages, admin.pages, records.pages, review.pages, inbox.pages, dashboard.pages)
 
 
-def create_app(settings: WorkspaceSettings, publisher: Publisher) -> Sanic:
+def create_app(settings: WorkspaceSettings, publisher: Publisher, rasa: RasaApi) -> Sanic:
     app = Sanic("workspace")
     app.config.REQUEST_MAX_SIZE = 2_000_000
     app.config.FORWARDED_SECRET = None
     app.ctx.settings = settings
     app.ctx.publisher = publisher
+    app.ctx.rasa = rasa
 
     @app.on_request
     async def who(request: Request) -> None:

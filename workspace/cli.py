@@ -12,7 +12,7 @@ import sys
 
 from appdb.engine import engine
 from appdb.migrate import MigrationError, upgrade
-from envconfig import SettingsError, workspace_port
+from envconfig import SettingsError, rasa_port, workspace_port
 from workspace.accounts import ROLES, AccountError, create_user
 
 
@@ -53,10 +53,12 @@ def serve() -> int:
     from knowledge_base.settings import Settings as KnowledgeBaseSettings
     from workspace.app import create_app
     from workspace.publish import Publisher
+    from workspace.rasa_api import RasaApi
     from workspace.settings import WorkspaceSettings
 
     settings = WorkspaceSettings.from_env()
     port = workspace_port()
-    app = create_app(settings, Publisher(KnowledgeBaseSettings.from_env()))
+    rasa = RasaApi(settings.rasa_url or f"http://127.0.0.1:{rasa_port()}", settings.rasa_api_token.get_secret_value())
+    app = create_app(settings, Publisher(KnowledgeBaseSettings.from_env()), rasa)
     app.run(host=settings.host, port=port, single_process=True, access_log=False, motd=False)
     return 0

@@ -45,10 +45,27 @@ class Publisher:
         if edited.id != record.id:
             raise ValidationError(record.id, [("id", "không được đổi mã hồ sơ")])
         self.cache.check_links(edited)
-        self._keep_base(record)
+        if self.record(record.id) is not None:       # not for a new record still in draft
+            self._keep_base(record)
         version = versions.add(record.id, kind_of(record), to_raw(edited), author, "draft", note)
         audit.record(author, "save_draft", record.id, note)
         return version
+
+    def create(self, kind: str, raw: dict, author: str, note: str | None = None) -> versions.RecordVersion:
+        """A new record (an FAQ entry), validated, kept as a draft until published."""
+        record = parse(kind, raw)
+        if self.record(record.id) is not None or self.draft_record(record.id) is not None:
+            raise ValidationError(record.id, [("id", f"đã có hồ sơ mã '{record.id}'")])
+        self.cache.check_links(record)
+        version = versions.add(record.id, kind, to_raw(record), author, "draft", note)
+        audit.record(author, "create_draft", record.id, note)
+        return version
+
+    def draft_record(self, record_id: str) -> Record | None:
+        """A new record that exists only as a draft (not yet published to the catalog)."""
+        chain = versions.history(record_id)
+        return parse(chain[-1].kind, chain[-1].content) if chain and chain[-1].state == "draft" \
+            and self.record(record_id) is None else None
 
     def _keep_base(self, record: Record) -> None:
         if not versions.history(record.id):

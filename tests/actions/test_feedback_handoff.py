@@ -1,10 +1,15 @@
+import datetime as dt
+
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import ActionSaveFeedbackComment, ActionStoreFeedback, ValidateFeedbackForm
-from actions.handoff import ActionAnswerHotline, ActionRequestHuman
+from actions.handoff import ActionAnswerHotline, ActionRequestHuman, availability, working_hours
+from appdb import handoffs
+from envconfig import SettingsError
 from appdb.tables import Feedback, HandoffRequest
 from tests.actions.conftest import run
 
@@ -26,16 +31,38 @@ def test_rating_is_stored_with_procedure_and_question(domain, installed):
     assert row.comment == "thiếu mẫu tờ khai, gọi ***"
 
 
-def test_hand_off_pauses_the_conversation_and_keeps_no_sender_id(domain, installed):
+def test_hand_off_pauses_the_conversation_and_keeps_its_id_only_until_closed(domain, installed):
     messages, events = run(ActionRequestHuman(), domain, text="gặp cán bộ", intent="request_human",
                            slots={"procedure_id": "ht-khai-sinh"})
-    assert [m["response"] for m in messages] == ["utter_handoff"]
+    assert [m["response"] for m in messages][0] == "utter_handoff"
+    assert messages[1]["response"] in ("utter_handoff_wait", "utter_handoff_closed")
     assert events[0]["event"] == "pause"
     # the listen is recorded, so that the restart intent ("quay lại trợ lý ảo") resumes the bot
     assert (events[1]["event"], events[1]["name"]) == ("action", "action_listen")
     with Session(installed) as session:
         row = session.scalars(select(HandoffRequest)).one()
     assert row.record_id == "ht-khai-sinh" and row.sender_hash != "citizen-1" and len(row.sender_hash) == 32
+    assert row.conversation_id == "citizen-1"                 # for the staff workspace's answer
+    handoffs.close(row.id)
+    with Session(installed) as session:
+        assert session.scalars(select(HandoffRequest)).one().conversation_id is None
+
+
+@pytest.mark.parametrize("now, at_work, next_open", [
+    ("2026-12-04T02:00:00+00:00", True, None),                     # Friday 09:00 in Hanoi
+    ("2026-12-04T11:30:00+00:00", False, "2026-12-07T08:00:00+07:00"),   # Friday 18:30: Monday
+    ("2026-12-05T03:00:00+00:00", False, "2026-12-07T08:00:00+07:00"),   # Saturday
+    ("2026-12-06T23:00:00+00:00", False, "2026-12-07T08:00:00+07:00"),   # Monday 06:00
+])
+def test_the_citizen_is_told_whether_staff_are_at_work_and_when_they_will_be(now, at_work, next_open):
+    working, opens, words = availability(dt.datetime.fromisoformat(now), working_hours("1-5 08:00-17:00"))
+    assert working is at_work and words == "thứ Hai–thứ Sáu, 08:00–17:00"
+    assert next_open is None or opens == dt.datetime.fromisoformat(next_open)
+
+
+def test_a_bad_working_hours_setting_names_the_variable():
+    with pytest.raises(SettingsError, match="HANDOFF_HOURS='8-17' is not valid"):
+        working_hours("8-17")
 
 
 def test_an_insult_is_answered_calmly_and_stored_nowhere(domain, installed):

@@ -108,3 +108,11 @@ def test_polling_mode_forwards_updates_to_the_webhook(telegram: TelegramDriver):
         output = poller.communicate(timeout=10)[0].decode(errors="replace")
     assert poller.returncode == 0, output
     assert TELEGRAM_TOKEN not in output
+
+
+def test_a_message_sent_outside_a_turn_is_delivered_at_once(telegram: TelegramDriver):
+    """A staff member's reply through Rasa's HTTP API (output_channel=latest) uses this output."""
+    user = telegram.new_user()
+    output = telegram.connector().get_output_channel()
+    asyncio.run(output.send_response(f"telegram-{user}", {"text": "Cán bộ phường trả lời Anh/Chị"}))
+    assert telegram.wait_seen(user)[0].text == "Cán bộ phường trả lời Anh/Chị"

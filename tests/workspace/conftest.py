@@ -20,7 +20,7 @@ USERS = {"admin": "admin", "bien.tap": "editor", "duyet": "reviewer"}
 
 
 def workspace_port() -> int:
-    return int(os.environ.get("TEST_WORKSPACE_PORT", "15006"))
+    return int(os.environ.get("TEST_WORKSPACE_PORT", "15106"))
 
 
 def start_workspace(var_dir: Path, env: dict[str, str], port: int, log_name: str) -> subprocess.Popen:
@@ -98,4 +98,4 @@ class Staff:
         return self.http.post(path, data={**({"csrf": self.csrf()} if csrf else {}), **(data or {})})
 
     def get(self, path: str, **params) -> httpx.Response:
-        return self.http.get(path, params=params)
+        return self.http.get(path, params=params or None)   # None: keep the query written in the path

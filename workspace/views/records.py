@@ -23,7 +23,7 @@ def _publisher(request: Request):
 
 
 def _record_or_404(request: Request, record_id: str):
-    record = _publisher(request).record(record_id)
+    record = _publisher(request).record(record_id) or _publisher(request).draft_record(record_id)
     if record is None:
         return None, refused(request, 404, f"Không có hồ sơ mã {record_id}.")
     return record, None
