@@ -47,7 +47,7 @@ def live(tmp_path_factory, full_index_dir):
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"workspace-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"workspace-{name}.png"))      # the screen, as staff see it
 
 
 def signed_in(browser, live, username: str, width: int = 1280):  # noqa: F811

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.conftest import ARTIFACTS
 from workspace.accounts import ROLES
 from workspace.app import create_app  # noqa: F401  (imports every page, filling ROUTES)
 from workspace.guard import ROUTES
@@ -53,3 +54,17 @@ def test_pages_are_sent_with_a_strict_content_security_policy(workspace):
     reply = workspace.client().http.get("/login")
     assert "default-src 'none'" in reply.headers["content-security-policy"]
     assert reply.headers["x-frame-options"] == "DENY"
+
+
+def test_no_personal_number_on_any_page_or_in_the_log(workspace):
+    from tests.workspace.test_review import ask_unanswered
+
+    ask_unanswered(workspace, "số căn cước 001203004567 của tôi, điện thoại 0987 123 456, làm sao cấp lại", 2)
+    admin = workspace.client("admin")
+    pages = [admin.get(concrete(uri)).text for method, uri, _ in ROUTES if method == "GET"]
+    pages += [admin.get(path).text for path in ("/questions", "/dashboard/export/unanswered/csv")]
+    assert any("số căn cước *** của tôi" in page for page in pages)           # the question is there, masked
+    for page in pages:
+        assert "001203004567" not in page and "0987 123 456" not in page and "0987123456" not in page
+    log = (ARTIFACTS / "logs" / "workspace.log").read_text(errors="replace")
+    assert "001203004567" not in log and "0987" not in log
