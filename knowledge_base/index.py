@@ -259,8 +259,10 @@ def _by_id(records: tuple[Record, ...]) -> dict[str, Record]:
     return by_id
 
 
-def load_index(build: Path, encoder_name: str) -> LoadedIndex:
-    """Load a build; refuse one made with another encoder than the one configured."""
+def load_index(build: Path, encoder_name: str, previous: LoadedIndex | None = None) -> LoadedIndex:
+    """Load a build; refuse one made with another encoder than the one configured. With the
+    `previous` build loaded by this process (same analysis files), its analysed texts are reused:
+    after a staff edit only the changed records are analysed again."""
     manifest = read_manifest(build)
     if manifest.format != FORMAT:
         raise IndexUnavailable(f"index at {build} has format {manifest.format}, expected {FORMAT}; rebuild it")
@@ -282,7 +284,9 @@ def load_index(build: Path, encoder_name: str) -> LoadedIndex:
         passage_owner=np.asarray(passages["owner"], dtype=np.int32),
         vectors=faiss.read_index(str(build / "vectors.faiss")),
         lexical=LexicalIndex([lexical_document(r) for r in records], [r.names() for r in records],
-                             load_vocabulary(build / ABBREVIATIONS_FILE.name)),
+                             load_vocabulary(build / ABBREVIATIONS_FILE.name),
+                             previous.lexical.analysed if previous is not None and
+                             previous.manifest.analysis_fingerprint == manifest.analysis_fingerprint else None),
         off_topic=np.load(build / "off_topic.npy"),
         accents=AccentRestorer(text for r in records for text in r.all_texts()),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -28,10 +28,20 @@ class LexicalIndex:
     """An inverted index: term -> (document numbers, BM25 weights)."""
 
     def __init__(self, documents: Sequence[str], names: Sequence[Sequence[str]] = (),
-                 vocabulary: Vocabulary | None = None):
+                 vocabulary: Vocabulary | None = None, known: Mapping[str, Counter] | None = None):
+        """`known`: the term counts of texts analysed before with the same vocabulary (the previous
+        build's `analysed`), reused: a reload after a staff edit analyses only the changed texts."""
         self.size = len(documents)
         self.vocabulary = vocabulary   # the build's abbreviation table (None: the editable file)
-        counts = [Counter(terms(doc, vocabulary)) for doc in documents]
+        known = known or {}
+        self.analysed: dict[str, Counter] = {}
+
+        def analyse(text: str) -> Counter:
+            if text not in self.analysed:
+                self.analysed[text] = known.get(text) or Counter(terms(text, vocabulary))
+            return self.analysed[text]
+
+        counts = [analyse(doc) for doc in documents]
         lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
         average = float(lengths.mean()) if self.size else 1.0
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -48,7 +58,7 @@ class LexicalIndex:
             weights = np.fromiter((w for _, w in entries), dtype=np.float32, count=df)
             self._postings[term] = (docs, weights)
         # Each document's names as sets of single terms, for name_precision.
-        self._names = [[frozenset(t for t in terms(name, vocabulary) if "_" not in t) for name in doc_names]
+        self._names = [[frozenset(t for t in analyse(name) if "_" not in t) for name in doc_names]
                        for doc_names in names]
         # Deletion neighbourhood of every single syllable: finds "sihn" -> "sinh", "khia" -> "khai".
         self._by_deletion: dict[str, list[str]] = defaultdict(list)

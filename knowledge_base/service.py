@@ -46,7 +46,7 @@ class KnowledgeBase:
         if self._index is None or self._index.path != build:
             with self._lock:
                 if self._index is None or self._index.path != build:
-                    self._index = load_index(build, self.encoder.name)
+                    self._index = load_index(build, self.encoder.name, previous=self._index)
                     log.info("loaded index %s (%d records)", build.name, len(self._index.records))
         return self._index
 

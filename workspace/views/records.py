@@ -136,7 +136,7 @@ def record_history(request: Request, user, record_id: str):
     if missing:
         return missing
     chain = versions.history(record.id)
-    entries = [(v, versions.diff(chain[i - 1].content if i else None, v.content)) for i, v in enumerate(chain)]
+    entries = list(zip(chain, versions.diffs(chain)))
     return page(request, "history.html", record=record, entries=list(reversed(entries)))
 
 
