@@ -109,6 +109,8 @@ def log_in(username: str, password: str, client: str, max_failures: int, window_
     subjects = {_digest("user:" + username.strip().lower()): max_failures,
                 _digest("addr:" + client): max_failures * ADDRESS_FACTOR}
     with Session(engine()) as session, session.begin():
+        session.execute(delete(LoginFailure).where(LoginFailure.failed_at < since))   # past the window: not kept
+
         def failures(subject: str) -> int:
             return session.scalar(select(func.count()).where(LoginFailure.subject == subject,
                                                              LoginFailure.failed_at >= since)) or 0

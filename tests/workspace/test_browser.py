@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,15 @@ def test_the_dashboard_shows_charts_and_the_queues_show_on_a_tablet(browser, liv
     page.goto(f"http://localhost:{live.env['WORKSPACE_PORT']}/questions")
     shot(page, "questions")
     page.close()
+
+
+def test_rasa_s_http_api_answers_only_with_its_token(live):
+    import httpx
+
+    url = f"{live.rasa_url}/conversations/web-nobody/tracker"
+    assert httpx.get(url, timeout=10).status_code == 401
+    assert httpx.get(url, params={"token": "wrong-" + live.env["RASA_API_TOKEN"]}, timeout=10).status_code == 401
+    assert httpx.get(url, params={"token": live.env["RASA_API_TOKEN"]}, timeout=10).status_code == 200
+    command_lines = [Path(f"/proc/{p.pid}/cmdline").read_bytes().decode() for p in live.processes.values()]
+    assert "rasa_cli.py" in "".join(command_lines)
+    assert not any(live.env["RASA_API_TOKEN"] in line for line in command_lines)     # not in the process list
