@@ -7,8 +7,9 @@ from html import escape
 COLOURS = ("#b3261e", "#1565c0", "#2e7d32", "#f9a825", "#6a1b9a", "#00838f")
 
 
-def lines(title: str, days: list[str], series: dict[str, list[float]], unit: str = "") -> str:
-    """One line per series over the days (x), a legend below."""
+def lines(title: str, days: list[str], series: dict[str, list[float]], unit: str = "", total: bool = True) -> str:
+    """One line per series over the days (x), a legend below (with each series' total, or its
+    average when `total` is False: rates)."""
     width, height, left, bottom = 640, 240, 40, 30
     top = max((max(v) for v in series.values() if v), default=0) or 1
     step = (width - left - 10) / max(len(days) - 1, 1)
@@ -29,9 +30,16 @@ def lines(title: str, days: list[str], series: dict[str, list[float]], unit: str
                      f'points="{" ".join(point(i, v) for i, v in enumerate(values))}"/>')
         y = height + 14 + 20 * n
         parts.append(f'<rect x="{left}" y="{y - 9}" width="12" height="10" fill="{colour}"/>'
-                     f'<text x="{left + 18}" y="{y}" font-size="12">{escape(name)}: {sum(values):g}{escape(unit)}'
-                     f'</text>')
+                     f'<text x="{left + 18}" y="{y}" font-size="12">{escape(name)}: {_summary(values, total):g}'
+                     f'{escape(unit)}{"" if total else " (trung bình các ngày có số liệu)"}</text>')
     return "".join(parts) + "</svg>"
+
+
+def _summary(values: list[float], total: bool) -> float:
+    if total:
+        return sum(values)
+    present = [v for v in values if v]
+    return round(sum(present) / len(present)) if present else 0
 
 
 def bars(title: str, rows: list[tuple[str, float]], unit: str = "") -> str:

@@ -49,6 +49,7 @@ def test_the_dashboard_draws_charts_and_exports_its_tables(workspace):
     page = staff.get("/dashboard").text
     assert page.count('<svg class="chart"') == 6 and "<polyline" in page
     assert "web: 2" in page and "telegram: 1" in page and "Thủ tục đăng ký khai sinh" in page
+    assert "trả lời: 50%" in page and "không tìm thấy: 25%" in page          # rates, not counts
     csv = staff.get("/dashboard/export/procedures/csv")
     assert csv.headers["content-type"].startswith("text/csv") and csv.content.startswith(b"\xef\xbb\xbf")
     assert "1.001193,Thủ tục đăng ký khai sinh,2" in csv.content.decode("utf-8-sig")

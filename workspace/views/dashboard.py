@@ -11,7 +11,7 @@ from workspace.guard import staff
 from workspace.render import page, refused
 
 pages = Blueprint("dashboard")
-TITLES = {"messages": "Tin nhắn theo ngày và kênh", "outcomes": "Cách trả lời theo ngày",
+TITLES = {"messages": "Tin nhắn theo ngày và kênh", "outcomes": "Trả lời / gợi ý / không tìm thấy",
           "procedures": "Thủ tục được hỏi nhiều nhất", "ratings": "Đánh giá 👍/👎 theo thủ tục",
           "rated_down": "Câu trả lời bị đánh giá 👎 nhiều nhất", "handoffs": "Yêu cầu gặp cán bộ đang chờ",
           "unanswered": "Câu hỏi chưa trả lời được"}
@@ -56,10 +56,12 @@ def _rate(outcomes: dict[str, list[int]], answered: str, day: int) -> int:
 def dashboard(request: Request, user):
     data = tables(request)
     talk = stats.conversations(envconfig.tracker_db())
-    rate_days = {name: [row[1 + i] for row in data["outcomes"][1]] for i, name in enumerate(talk.outcomes)}
+    totals = [sum(values[day] for values in talk.outcomes.values()) for day in range(len(talk.days))]
+    rate_days = {name: [round(100 * v / t) if t else 0 for v, t in zip(values, totals)]
+                 for name, values in talk.outcomes.items()}
     pictures = {
         "messages": charts.lines(TITLES["messages"], talk.days, {c: talk.messages[c] for c in sorted(talk.messages)}),
-        "outcomes": charts.lines(TITLES["outcomes"], talk.days, rate_days),
+        "outcomes": charts.lines(TITLES["outcomes"] + " (% mỗi ngày)", talk.days, rate_days, "%", total=False),
         "procedures": charts.bars(TITLES["procedures"], [(row[1], row[2]) for row in data["procedures"][1]]),
         "ratings": charts.bars(TITLES["ratings"] + " (% 👍)", [(row[1], row[4]) for row in data["ratings"][1]], "%"),
         "rated_down": charts.bars(TITLES["rated_down"], [(row[1], row[2]) for row in data["rated_down"][1]]),
