@@ -9,6 +9,7 @@ TEXTS = {"procedure": ("name", "field", "agency", "where_to_submit", "applicants
 LINES = {"procedure": ("aliases", "keywords", "steps", "legal_basis"), "faq": ("questions", "keywords")}
 NULLABLE_LISTS = ("steps", "legal_basis")
 METHOD_PARTS = ("processing_time", "fee", "description")
+DOCUMENT_PARTS = ("name", "quantity", "form", "case")       # a document whose name is emptied is removed
 LABELS = {
     "name": "Tên thủ tục", "field": "Lĩnh vực", "agency": "Cơ quan thực hiện", "where_to_submit": "Nơi nộp",
     "applicants": "Đối tượng thực hiện", "conditions": "Điều kiện", "result": "Kết quả", "notes": "Ghi chú",
@@ -16,7 +17,8 @@ LABELS = {
     "steps": "Các bước (mỗi dòng một bước)", "legal_basis": "Căn cứ pháp lý (mỗi dòng một văn bản)",
     "questions": "Các cách hỏi (mỗi dòng một câu)", "answer": "Trả lời", "source": "Nguồn",
     "processing_time": "Thời gian giải quyết", "fee": "Phí, lệ phí", "description": "Mô tả",
-    "methods": "Cách thức thực hiện", "documents": "Thành phần hồ sơ", "levels": "Cấp thực hiện",
+    "methods": "Cách thức thực hiện", "documents": "Thành phần hồ sơ", "quantity": "Số lượng",
+    "form": "Mẫu đơn, tờ khai", "case": "Trường hợp", "levels": "Cấp thực hiện",
     "decision": "Quyết định công bố", "national_code": "Mã quốc gia", "portal_url": "Trang nguồn",
 }
 CHANNEL_NAMES = {"direct": "Trực tiếp", "online": "Trực tuyến", "post": "Dịch vụ bưu chính"}
@@ -45,4 +47,8 @@ def read(kind: str, current: Mapping[str, Any], form: Mapping[str, str]) -> dict
         raw["methods"] = [{**method, **{part: _text(form.get(f"method-{i}-{part}")) for part in METHOD_PARTS
                                         if f"method-{i}-{part}" in form}}
                           for i, method in enumerate(raw["methods"])]
+    if kind == "procedure" and raw.get("documents"):
+        edited = [{**document, **{part: _text(form.get(f"document-{i}-{part}")) for part in DOCUMENT_PARTS
+                                  if f"document-{i}-{part}" in form}} for i, document in enumerate(raw["documents"])]
+        raw["documents"] = [{k: v for k, v in d.items() if v is not None} for d in edited if d.get("name")] or None
     return raw

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from appdb.engine import make_engine, use_engine
+from workspace import versions
+
 RECORD = "1.001193"          # Thủ tục đăng ký khai sinh (official, flagged bare-number times)
 
 
@@ -44,3 +47,22 @@ def test_a_saved_draft_waits_for_a_reviewer_and_the_history_shows_the_diff(works
     assert "chờ công bố" in staff.get("/records", query="1.000656").text
     reviewer = workspace.client("duyet")
     assert 'action="/records/1.000656/publish"' in reviewer.get("/records/1.000656").text
+
+
+def test_a_document_is_edited_or_removed_and_the_record_still_validates(workspace):
+    staff = workspace.client("bien.tap")
+    form = staff.get("/records/1.001193/edit").text
+    assert 'name="document-0-name"' in form and 'name="document-1-name"' in form
+    reply = staff.post("/records/1.001193/edit", {"document-0-quantity": "02 bản chính", "document-1-name": ""})
+    assert reply.status_code == 303
+    assert "+  quantity: 02 bản chính" in staff.get("/records/1.001193/history").text
+    engine = make_engine(workspace.env["DATABASE_URL"])
+    use_engine(engine)
+    try:
+        chain = versions.history("1.001193")
+    finally:
+        use_engine(None)
+        engine.dispose()
+    before, after = chain[0].content["documents"], chain[-1].content["documents"]
+    assert len(after) == len(before) - 1 and after[1:] == before[2:]
+    assert after[0] == {**before[0], "quantity": "02 bản chính"}

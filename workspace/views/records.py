@@ -65,7 +65,7 @@ def _edit_form(request: Request, record, raw: dict, problems: list[tuple[str, st
     kind = kind_of(record)
     return page(request, "edit.html", status=status, record=record, raw=raw, kind=kind, texts=forms.TEXTS[kind],
                 lines=forms.LINES[kind], labels=forms.LABELS, channel_names=forms.CHANNEL_NAMES,
-                method_parts=forms.METHOD_PARTS, problems=problems)
+                method_parts=forms.METHOD_PARTS, document_parts=forms.DOCUMENT_PARTS, problems=problems)
 
 
 @staff(pages, "/records/<record_id>/edit")
@@ -88,9 +88,10 @@ async def record_save(request: Request, user, record_id: str):
         return missing
     publisher = _publisher(request)
     state = versions.status(record.id, to_raw(record))
-    raw = forms.read(kind_of(record), state.draft.content if state.draft else to_raw(record), request.form)
+    form = request.get_form(keep_blank_values=True)      # an emptied field is a change too
+    raw = forms.read(kind_of(record), state.draft.content if state.draft else to_raw(record), form)
     try:
-        version = publisher.save(record, raw, user.username, (request.form.get("note") or "")[:300] or None)
+        version = publisher.save(record, raw, user.username, (form.get("note") or "")[:300] or None)
     except ValidationError as error:
         return _edit_form(request, record, raw, error.problems, 400)
     if options.get("publish_mode") == "immediate":
