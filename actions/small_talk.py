@@ -1,4 +1,5 @@
-"""Greetings, thanks, goodbyes, yes and no: answered as such unless the message is a question.
+"""Greetings, thanks, goodbyes, yes and no, and off-topic messages: answered as such unless the
+message is a question the knowledge base can answer.
 
 NLU alone took "chứng thực di chúc ở phường" for a goodbye and "vậy có cần chủ nhà đồng ý
 không" for a yes. Here its intent is weighed with the message's own words and the knowledge
@@ -15,6 +16,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.comparison import answer_comparison
 from actions.context import read
 from actions.knowledge import knowledge_base
 from actions.procedures import answer_detail, answer_follow_up, answer_record, answer_yes_no
@@ -25,7 +27,7 @@ from knowledge_base.schema import Procedure
 log = logging.getLogger(__name__)
 
 RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
-             "affirm": "utter_affirm_ack", "deny": "utter_deny_ack"}
+             "affirm": "utter_affirm_ack", "deny": "utter_deny_ack", "out_of_scope": "utter_out_of_scope"}
 
 
 class ActionReplySmallTalk(Action):
@@ -53,6 +55,9 @@ class ActionReplySmallTalk(Action):
 def answer_as_question(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
                        text: str) -> list[dict] | None:
     """The answer if the message reads as a procedure question, else None."""
+    compared = answer_comparison(dispatcher, domain, tracker, knowledge_base(), text)
+    if compared is not None:       # "cái nào rẻ hơn" is not a thank-you
+        return compared
     reading = read(text)
     current = tracker.get_slot("procedure_id")
     if reading.detail and (current or reading.names_something):

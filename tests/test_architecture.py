@@ -70,3 +70,13 @@ def test_the_action_server_loads_no_staff_only_code():
     staff_only = {"alembic", "appdb.migrate", "appdb.reports", "dossiers.cli", "dossiers.importer", "dossiers.demo",
                   "knowledge_base.cli", "knowledge_base.portal_import", "openpyxl"}
     assert not loaded & staff_only
+
+
+def test_make_test_runs_every_test_directory():
+    """scripts/test.sh names the test directories of each part: a new one must be added there."""
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    named = set(script.split())
+    missing = [f"tests/{d.name}" for d in sorted((ROOT / "tests").iterdir())
+               if d.is_dir() and any(d.glob("test_*.py"))
+               and f"tests/{d.name}" not in named and not any(n.startswith(f"tests/{d.name}/") for n in named)]
+    assert not missing, f"not run by make test (scripts/test.sh): {missing}"

@@ -49,8 +49,11 @@ KINDS = {
     "utter_technical_problem": "technical_problem", "utter_record_says": "record_says",
     "utter_record_does_not_say": "record_silent", "utter_ask_rating": "rating",
     "utter_related_procedures": "related", "utter_detail_buttons": "detail_buttons",
+    "utter_procedure_comparison": "comparison", "utter_comparison_same_procedure": "comparison",
+    "utter_ask_compare_with": "ask_compare",
 }
-PROCEDURE_KINDS = frozenset({"answer", "documents", "fee", "duration", "where", "steps", "online", "cases"})
+PROCEDURE_KINDS = frozenset({"answer", "documents", "fee", "duration", "where", "steps", "online", "cases",
+                             "comparison"})
 SMALL_TALK = frozenset({"goodbye", "welcome", "affirm_ack", "deny_ack", "greet"})
 NOTES = ("📘 Nguồn:", "✅ Thông tin đã được", "⚠️ Thông tin chưa được")
 
