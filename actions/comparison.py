@@ -34,8 +34,9 @@ COMPARATIVES = {"re hon": "ask_fee", "dat hon": "ask_fee", "ton hon": "ask_fee",
 SEPARATORS = ("voi", "va", "vs", "hay", "hoac")
 # A phrase that only compares together with a second side or a comparative ("nên", "cái nào").
 WEAK = frozenset({"cai nao", "nen chon", "nen lam", "nen", "so voi"})
-VALUE_LIMIT = 90     # characters of one side's value
+VALUE_LIMIT = 70     # characters of one side's value
 VALUE_LINES = 2      # channel lines of one side's value
+MORE = "utter_compare_more_channels"   # the channels left out: under the record's own button
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,8 @@ def answer_comparison(dispatcher: CollectingDispatcher, domain: dict[str, Any], 
 
 # Detail intent -> (the heading's words, the ProcedureText value of one side).
 ROWS = {
-    "ask_fee": ("utter_compare_fee", lambda t, p: t.fee_short(p, VALUE_LIMIT, VALUE_LINES)),
-    "ask_duration": ("utter_compare_duration", lambda t, p: t.duration(p, VALUE_LIMIT, VALUE_LINES)),
+    "ask_fee": ("utter_compare_fee", lambda t, p: t.fee_short(p, VALUE_LIMIT, VALUE_LINES, MORE)),
+    "ask_duration": ("utter_compare_duration", lambda t, p: t.duration(p, VALUE_LIMIT, VALUE_LINES, MORE)),
     "ask_where": ("utter_compare_where", lambda t, p: shorten(t.where(p), VALUE_LIMIT)),
     "ask_documents": ("utter_compare_documents", lambda t, p: t.documents_short(p, 2, 50)),
     "ask_online": ("utter_compare_online", lambda t, p: t.online(p)),

@@ -71,7 +71,7 @@ class ProcedureText:
         return phrase(self.domain, response, **values)
 
     def _per_channel(self, procedure: Procedure, value: Callable[[Method], str | None],
-                     limit: int | None = None, lines: int | None = None) -> str:
+                     limit: int | None = None, lines: int | None = None, more: str = "utter_more_channels") -> str:
         """One value, or one line per channel (the first `lines` of them, then a pointer to the rest)."""
         methods = procedure.methods or ()
         values = [(m.channel, value(m)) for m in methods if value(m)]
@@ -85,7 +85,7 @@ class ProcedureText:
             return self._say("utter_values_per_channel", count=len(values))
         listed = [f"- {self._say(f'utter_channel_{c}')}: {v}" for c, v in values[:lines]]
         if lines is not None and len(values) > lines:
-            listed.append(self._say("utter_more_channels", count=len(values) - lines))
+            listed.append(self._say(more, count=len(values) - lines))
         return "\n".join(listed)
 
     def _flagged(self, procedure: Procedure, method: Method, part: str, wording: dict[str, str],
@@ -107,12 +107,15 @@ class ProcedureText:
     def fee(self, procedure: Procedure) -> str:
         return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, True))
 
-    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE, lines: int | None = None) -> str:
-        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit, lines)
+    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE, lines: int | None = None,
+                  more: str = "utter_more_channels") -> str:
+        """`more`: the response pointing to the channels left out (to buttons under the message)."""
+        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit, lines, more)
 
-    def duration(self, procedure: Procedure, limit: int | None = None, lines: int | None = None) -> str:
+    def duration(self, procedure: Procedure, limit: int | None = None, lines: int | None = None,
+                 more: str = "utter_more_channels") -> str:
         return self._per_channel(procedure, lambda m: self._flagged(
-            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit, lines)
+            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit, lines, more)
 
     def where(self, procedure: Procedure) -> str:
         if procedure.where_to_submit or procedure.agency:

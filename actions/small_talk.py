@@ -19,7 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.comparison import answer_comparison
 from actions.context import read
 from actions.knowledge import knowledge_base
-from actions.procedures import answer_detail, answer_follow_up, answer_record, answer_yes_no
+from actions.procedures import (answer_detail, answer_follow_up, answer_question, answer_record, answer_yes_no,
+                                search_question)
 from actions.yes_no import is_yes_no
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Procedure
@@ -43,7 +44,8 @@ class ActionReplySmallTalk(Action):
                 if chosen is not None:
                     return answer_chosen(dispatcher, domain, tracker, *chosen)
             if not text.startswith("/"):
-                events = answer_as_question(dispatcher, domain, tracker, text)
+                ask = answer_if_known if intent == "out_of_scope" else answer_as_question
+                events = ask(dispatcher, domain, tracker, text)
                 if events is not None:
                     return events
         except KnowledgeBaseError:
@@ -71,6 +73,15 @@ def answer_as_question(dispatcher: CollectingDispatcher, domain: dict[str, Any],
         if result.decision == "answer":
             return answer_record(dispatcher, domain, result.hits[0].record, tracker)
     return None
+
+
+def answer_if_known(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
+                    text: str) -> list[dict] | None:
+    """The answer to a message NLU took for off-topic, only if the knowledge base clearly knows
+    it ("giá vàng hôm nay bao nhiêu" is not a fee question)."""
+    if search_question(knowledge_base(), text).decision != "answer":
+        return None
+    return answer_question(dispatcher, domain, tracker, text)
 
 
 def confirmation_choice(tracker: Tracker, yes: bool) -> tuple[str, str] | None:

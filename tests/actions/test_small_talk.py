@@ -67,3 +67,9 @@ def test_a_question_taken_for_off_topic_is_answered_when_the_knowledge_base_know
 def test_an_off_topic_message_is_declined(domain):
     messages, _ = run(ActionReplySmallTalk(), domain, text="hôm nay trời mưa to quá", intent="out_of_scope")
     assert responses(messages) == ["utter_out_of_scope"]
+
+
+def test_an_off_topic_price_question_is_not_taken_for_a_fee_question(domain):
+    messages, _ = run(ActionReplySmallTalk(), domain, text="giá vàng hôm nay bao nhiêu", intent="out_of_scope",
+                      slots={"procedure_id": "ht-ket-hon"})
+    assert responses(messages) == ["utter_out_of_scope"]

@@ -55,6 +55,7 @@ KINDS = {
 PROCEDURE_KINDS = frozenset({"answer", "documents", "fee", "duration", "where", "steps", "online", "cases",
                              "comparison"})
 SMALL_TALK = frozenset({"goodbye", "welcome", "affirm_ack", "deny_ack", "greet"})
+SCREEN_SIZED = frozenset({"utter_procedure_summary", "utter_procedure_comparison"})   # ≤ SUMMARY_LIMIT
 NOTES = ("📘 Nguồn:", "✅ Thông tin đã được", "⚠️ Thông tin chưa được")
 
 
@@ -232,8 +233,8 @@ def phone_problems(reply: Reply, notes_seen: Counter) -> list[str]:
     problems = []
     for message, response in zip(reply.messages, _aligned(reply)):
         text = message.get("text", "")
-        if response == "utter_procedure_summary" and len(text) > SUMMARY_LIMIT:
-            problems.append(f"summary of {len(text)} characters")
+        if response in SCREEN_SIZED and len(text) > SUMMARY_LIMIT:
+            problems.append(f"{KINDS[response]} of {len(text)} characters")
         for button in message.get("buttons", []):
             if len(button.get("title", "")) > BUTTON_LIMIT:
                 problems.append(f"button title of {len(button['title'])} characters")
