@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import NAMED_AT, Searcher, read
-from actions.procedure_text import ProcedureText, short_name, shorten
+from actions.procedure_text import SUMMARY_LIMIT, ProcedureText, short_name, shorten
 from actions.responses import phrase
 from knowledge_base.schema import Procedure
 from knowledge_base.text import tokens
@@ -34,9 +34,7 @@ COMPARATIVES = {"re hon": "ask_fee", "dat hon": "ask_fee", "ton hon": "ask_fee",
 SEPARATORS = ("voi", "va", "vs", "hay", "hoac")
 # A phrase that only compares together with a second side or a comparative ("nên", "cái nào").
 WEAK = frozenset({"cai nao", "nen chon", "nen lam", "nen", "so voi"})
-VALUE_LIMIT = 70     # characters of one side's value
-VALUE_LINES = 2      # channel lines of one side's value
-MORE = "utter_compare_more_channels"   # the channels left out: under the record's own button
+POINTERS = ("utter_compare_channels", "utter_compare_more_channels")   # to the record buttons below
 
 
 @dataclass(frozen=True)
@@ -146,39 +144,44 @@ def answer_comparison(dispatcher: CollectingDispatcher, domain: dict[str, Any], 
     return [SlotSet("compared_procedures", [first.id, second.id])]
 
 
-# Detail intent -> (the heading's words, the ProcedureText value of one side).
+# Detail intent -> (the heading's words, one side's value at a size: value characters, channel lines).
 ROWS = {
-    "ask_fee": ("utter_compare_fee", lambda t, p: t.fee_short(p, VALUE_LIMIT, VALUE_LINES, MORE)),
-    "ask_duration": ("utter_compare_duration", lambda t, p: t.duration(p, VALUE_LIMIT, VALUE_LINES, MORE)),
-    "ask_where": ("utter_compare_where", lambda t, p: shorten(t.where(p), VALUE_LIMIT)),
-    "ask_documents": ("utter_compare_documents", lambda t, p: t.documents_short(p, 2, 50)),
-    "ask_online": ("utter_compare_online", lambda t, p: t.online(p)),
+    "ask_fee": ("utter_compare_fee", lambda t, p, n, lines: t.fee_short(p, n, lines, POINTERS)),
+    "ask_duration": ("utter_compare_duration", lambda t, p, n, lines: t.duration(p, n, lines, POINTERS)),
+    "ask_where": ("utter_compare_where", lambda t, p, n, lines: shorten(t.where(p), n)),
+    "ask_documents": ("utter_compare_documents", lambda t, p, n, lines: t.documents_short(p, 2, n)),
+    "ask_online": ("utter_compare_online", lambda t, p, n, lines: t.online(p)),
 }
 KEY_FACTS = ("ask_duration", "ask_fee", "ask_where")
+# Ever smaller comparisons, tried in turn until one fits a phone screen: (name characters, value
+# characters, channel lines of a value; 0: how many channels, under the record's button).
+SIZES = ((80, 70, 2), (60, 50, 1), (45, 40, 0))
 BUTTON_TITLE = 40
 
 
 def render(dispatcher: CollectingDispatcher, domain: dict[str, Any], first: Procedure, second: Procedure,
            detail: str | None) -> None:
-    text = ProcedureText(domain)
     buttons = [{"title": short_name(p.name, BUTTON_TITLE), "payload": '/choose_procedure{"procedure_id":"%s"}' % p.id}
                for p in (first, second)]
     if first.id == second.id:
         dispatcher.utter_message(response="utter_comparison_same_procedure", name=first.name, buttons=buttons[:1])
         return
     asked = [detail] if detail in ROWS else list(KEY_FACTS)
+    for size in SIZES:
+        rows = side_by_side(ProcedureText(domain), domain, (first, second), asked, *size)
+        if len(phrase(domain, "utter_procedure_comparison", rows=rows)) <= SUMMARY_LIMIT:
+            break
+    dispatcher.utter_message(response="utter_procedure_comparison", rows=rows, buttons=buttons)
+
+
+def side_by_side(text: ProcedureText, domain: dict[str, Any], procedures: tuple[Procedure, ...], asked: list[str],
+                 name: int, value: int, lines: int) -> str:
+    """One block per procedure: its name and level, then each value asked, indented under it."""
     blocks = []
-    for procedure in (first, second):
-        lines = [f"▪️ {short_name(procedure.name, 80)} ({text.level(procedure)})"]
+    for procedure in procedures:
+        block = [f"▪️ {short_name(procedure.name, name)} ({text.level(procedure)})"]
         for intent in asked:
-            heading, value = ROWS[intent]
-            shown = _shorten_lines(value(text, procedure))
-            lines.append(f"  {phrase(domain, heading)}: {shown}")
-        blocks.append("\n".join(lines))
-    dispatcher.utter_message(response="utter_procedure_comparison", first=short_name(first.name, 60),
-                             second=short_name(second.name, 60), rows="\n".join(blocks), buttons=buttons)
-
-
-def _shorten_lines(value: str) -> str:
-    """A value of several channel lines, indented under its side."""
-    return value.replace("\n", "\n    ")
+            heading, shown = ROWS[intent]
+            block.append(f"  {phrase(domain, heading)}: " + shown(text, procedure, value, lines).replace("\n", "\n    "))
+        blocks.append("\n".join(block))
+    return "\n".join(blocks)

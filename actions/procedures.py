@@ -117,6 +117,14 @@ class ActionAnswerProcedure(Action):
             if reading.detail and not reading.names_something and current:
                 # "thế còn phí thì sao": a detail of the procedure in context, whatever NLU said
                 return answer_follow_up(dispatcher, domain, tracker, reading.detail)
+            if reading.detail:
+                # "thế tạm trú cần giấy tờ gì": the detail asked of the record it clearly names, as
+                # when NLU reads it as a detail question; anything less clear is searched below
+                outcome = follow_up(kb, current, text)
+                if isinstance(outcome, About):
+                    return answer_detail(dispatcher, domain, tracker, outcome.record, reading.detail)
+                if isinstance(outcome, AboutFaq):
+                    return answer_record(dispatcher, domain, outcome.record, tracker)
             record = kb.get(current) if current else None
             if isinstance(record, Procedure) and reading.detail is None and is_yes_no(text):
                 # "có cần chủ hộ đồng ý không" mid-conversation: about the procedure in context

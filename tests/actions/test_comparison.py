@@ -3,6 +3,8 @@ side from both records of the small index."""
 import pytest
 
 from actions.comparison import Comparison, parse
+from actions.procedure_text import SUMMARY_LIMIT
+from actions.responses import phrase
 from actions.procedures import ActionAnswerProcedure
 from actions.small_talk import ActionReplySmallTalk
 from tests.actions.conftest import run
@@ -35,8 +37,9 @@ def test_two_named_procedures_are_shown_side_by_side_on_the_detail_asked(domain)
                            intent="ask_procedure")
     [reply] = messages
     assert reply["response"] == "utter_procedure_comparison"
-    assert reply["first"] == "Đăng ký kết hôn" and reply["second"] == "Đăng ký khai tử"
+    assert reply["rows"].index("Đăng ký kết hôn") < reply["rows"].index("Đăng ký khai tử")
     assert "Phí, lệ phí" in reply["rows"] and "Thời gian" not in reply["rows"]
+    assert len(phrase(domain, reply["response"], rows=reply["rows"])) <= SUMMARY_LIMIT
     assert [b["payload"] for b in reply["buttons"]] == ['/choose_procedure{"procedure_id":"ht-ket-hon"}',
                                                         '/choose_procedure{"procedure_id":"ht-khai-tu"}']
     assert events == [{"event": "slot", "timestamp": None, "name": "compared_procedures",
@@ -49,7 +52,7 @@ def test_which_is_cheaper_compares_the_two_procedures_discussed_last(domain):
                       slots={"procedure_id": "cu-tam-tru"}, events=discussed)
     [reply] = messages
     assert reply["response"] == "utter_procedure_comparison"
-    assert (reply["first"], reply["second"]) == ("Đăng ký khai sinh", "Đăng ký tạm trú")
+    assert reply["rows"].index("Đăng ký khai sinh") < reply["rows"].index("Đăng ký tạm trú")
 
 
 def test_with_one_procedure_discussed_the_bot_asks_what_to_compare_it_with(domain):
@@ -65,5 +68,5 @@ def test_the_procedure_in_context_is_compared_with_the_one_named(domain):
     messages, _ = run(ActionAnswerProcedure(), domain, text="khác gì so với hộ chiếu", intent="ask_procedure",
                       slots={"procedure_id": "cu-tam-tru"}, events=discussed)
     [reply] = messages
-    assert (reply["first"], reply["second"]) == ("Đăng ký tạm trú", "Cấp hộ chiếu phổ thông")
+    assert reply["rows"].index("Đăng ký tạm trú") < reply["rows"].index("Cấp hộ chiếu phổ thông")
     assert "Phí, lệ phí" in reply["rows"] and "Thời gian" in reply["rows"] and "Nơi nộp" in reply["rows"]
