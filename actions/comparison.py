@@ -154,8 +154,8 @@ ROWS = {
 }
 KEY_FACTS = ("ask_duration", "ask_fee", "ask_where")
 # Ever smaller comparisons, tried in turn until one fits a phone screen: (name characters, value
-# characters, channel lines of a value; 0: how many channels, under the record's button).
-SIZES = ((80, 70, 2), (60, 50, 1), (45, 40, 0))
+# characters, channel lines of a value (0: how many channels, under the record's button), the level).
+SIZES = ((80, 70, 2, True), (60, 50, 1, True), (45, 40, 0, True), (40, 35, 0, False))
 BUTTON_TITLE = 40
 
 
@@ -175,11 +175,11 @@ def render(dispatcher: CollectingDispatcher, domain: dict[str, Any], first: Proc
 
 
 def side_by_side(text: ProcedureText, domain: dict[str, Any], procedures: tuple[Procedure, ...], asked: list[str],
-                 name: int, value: int, lines: int) -> str:
+                 name: int, value: int, lines: int, with_level: bool) -> str:
     """One block per procedure: its name and level, then each value asked, indented under it."""
     blocks = []
     for procedure in procedures:
-        block = [f"▪️ {short_name(procedure.name, name)} ({text.level(procedure)})"]
+        block = [f"▪️ {short_name(procedure.name, name)}" + (f" ({text.level(procedure)})" if with_level else "")]
         for intent in asked:
             heading, shown = ROWS[intent]
             block.append(f"  {phrase(domain, heading)}: " + shown(text, procedure, value, lines).replace("\n", "\n    "))
