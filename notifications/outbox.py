@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from appdb.tables import DeliveryRow, OutboxRow, SubscriptionRow, utc
@@ -109,11 +109,16 @@ class Outbox:
                     DeliveryRow.sent_at >= since).group_by(DeliveryRow.conversation_id)).all())
 
     def record(self, outcomes: Iterable[tuple[int, dict[str, Any]]]) -> None:
-        """Each delivery's new state (values of its row), in one transaction; the lease ends."""
-        with Session(self.engine) as session, session.begin():
-            for delivery_id, values in outcomes:
-                session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id)
-                                .values(leased_until=None, **values))
+        """Each delivery's new state (values of its row), in one transaction; the lease ends. Outcomes
+        setting the same columns go in one executemany."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for delivery_id, values in outcomes:
+            groups.setdefault(tuple(sorted(values)), []).append({"_id": delivery_id, **values})
+        table = DeliveryRow.__table__
+        with self.engine.begin() as connection:
+            for columns, rows in groups.items():
+                connection.execute(update(table).where(table.c.id == bindparam("_id"))
+                                   .values(leased_until=None, **{c: bindparam(c) for c in columns}), rows)
 
     def release_leases(self) -> None:
         """At a worker's start: what a killed worker had claimed is due again (one worker per database)."""

@@ -74,6 +74,8 @@ class FakePlatforms:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True      # headers and body in one packet: no 40 ms delayed ACK
+
             def log_message(self, *args: Any) -> None:
                 pass
 
