@@ -66,9 +66,13 @@ def run_worker(engine) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings, dossier_settings = NotifySettings.from_env(), DossierSettings.from_env()
     poller = None
-    if dossier_settings.backend == "http" and settings.dossier_poll_minutes > 0:
+    if dossier_settings.backend == "http" and (settings.dossier_poll_minutes > 0 or settings.webhook_port):
         from dossiers.store import open_store
+        from notifications.webhook import serve
         poller = Poller(engine, open_store(dossier_settings), settings.dossier_poll_minutes)
+        if settings.webhook_port:
+            serve(settings.webhook_host, settings.webhook_port, settings.webhook_token.get_secret_value(),
+                  poller.nudge)
     transport = ChannelTransport(settings.rasa_url, settings.token.get_secret_value(), settings.timeout)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -27,6 +27,9 @@ class NotifySettings(EnvSettings, env_prefix="NOTIFY_"):
     timeout: float = Field(15.0, gt=0)        # seconds per call to a channel
     offer_minutes: int = Field(30, ge=1)      # "báo cho tôi" works this long after the look-up
     dossier_poll_minutes: float = Field(10.0, ge=0)   # DOSSIER_BACKEND=http: how often followed dossiers are polled
+    webhook_port: int = Field(0, ge=0, le=65535)     # DOSSIER_BACKEND=http: the system's "dossier changed" call; 0: off
+    webhook_host: str = "127.0.0.1"           # its interface (the one-stop-shop system must reach it)
+    webhook_token: SecretStr = SecretStr("")  # the system sends it as a bearer token (secret)
 
     @field_validator("quiet_hours", mode="after")
     @classmethod
@@ -34,6 +37,13 @@ class NotifySettings(EnvSettings, env_prefix="NOTIFY_"):
         if value.lower() == "off" or (_HOURS.fullmatch(value) and _times(value)):
             return value.lower()
         raise ValueError("'off' or Vietnam hours like 21:00-07:00")
+
+    @field_validator("webhook_token", mode="after")
+    @classmethod
+    def _token_for_webhook(cls, value: SecretStr, info) -> SecretStr:
+        if info.data.get("webhook_port") and len(value.get_secret_value()) < 32:
+            raise ValueError("a secret of at least 32 characters (NOTIFY_WEBHOOK_PORT needs it)")
+        return value
 
     @property
     def quiet(self) -> tuple[dt.time, dt.time] | None:
