@@ -12,6 +12,7 @@ Each key is claimed in a small SQLite table before the platform call and marked 
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import time
 from pathlib import Path
@@ -92,9 +93,15 @@ def add_notify_route(blueprint: Blueprint, namespace: str, keys: Callable[[], Pu
         if claim != "new":
             return response.json({"status": {"sent": "duplicate"}.get(claim, claim)},
                                  status=503 if claim == "busy" else 200)
-        outcome = "failed"
-        try:
-            outcome = await push(conversation[len(namespace):], reply)
-        finally:
-            keys().finish(key, outcome == "sent")
+
+        async def push_and_record() -> str:
+            outcome = "failed"
+            try:
+                outcome = await push(conversation[len(namespace):], reply)
+            finally:
+                keys().finish(key, outcome == "sent")
+            return outcome
+
+        # shielded: a worker that hangs up (or is killed) mid-send must not cancel the send or its record
+        outcome = await asyncio.shield(asyncio.ensure_future(push_and_record()))
         return response.json({"status": outcome}, status={"sent": 200, "held": 409}.get(outcome, 502))
