@@ -27,6 +27,7 @@ from dossiers.codes import find_code, remove_codes
 from dossiers.lookup import Found, Locked, NotFound, dossier_lookup
 from dossiers.model import Dossier, Status, today
 from notifications import PUSH_CHANNELS
+from notifications.settings import NotifySettings
 from notifications.subscriptions import remember_offer
 from actions.notifications import channel_of
 from actions.responses import phrase
@@ -169,7 +170,8 @@ async def offer_notifications(dispatcher: CollectingDispatcher, tracker: Tracker
                                                           or dossier.status is Status.PROCESSED):
         return
     try:
-        await asyncio.to_thread(remember_offer, engine(), tracker.sender_id, dossier.code)
+        minutes = NotifySettings.from_env().offer_minutes
+        await asyncio.to_thread(remember_offer, engine(), tracker.sender_id, dossier.code, minutes)
     except SQLAlchemyError:
         log.exception("the notification offer could not be kept")
         return

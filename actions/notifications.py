@@ -90,7 +90,7 @@ def status_of(code: str) -> str:
 
 
 def stop_buttons(followed: list[subscriptions.Subscription]) -> list[dict[str, str]]:
-    return [{"title": f"Hủy theo dõi {masked_code(s.dossier_code)[-6:]}",
+    return [{"title": f"Hủy theo dõi hồ sơ …{s.dossier_code[-2:]}",
              "payload": "/unsubscribe_dossier" + json.dumps({"watch_id": s.public_id})} for s in followed]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -19,6 +19,20 @@ def utcnow() -> dt.datetime:
 def utc(value: dt.datetime) -> dt.datetime:
     """A stored timestamp as an aware UTC datetime (SQLite gives them back naive)."""
     return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp written as UTC whatever the zone it is given in (SQLite keeps none: a Vietnam-time
+    value would otherwise be compared as if it were UTC); read back as an aware UTC datetime."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return utc(value) if isinstance(value, dt.datetime) else value
+
+    def process_result_value(self, value, dialect):
+        return utc(value) if isinstance(value, dt.datetime) else value
 
 
 # --- the journal: what citizens asked and said, for staff ------------------------------------
@@ -124,8 +138,8 @@ class SubscriptionRow(Base):
     dossier_code: Mapped[str] = mapped_column(String(40), index=True)
     conversation_id: Mapped[str] = mapped_column(String(200))             # Rasa sender id, e.g. telegram-<chat id>
     channel: Mapped[str] = mapped_column(String(16))                       # telegram | zalo | web
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class SubscriptionOfferRow(Base):
@@ -134,7 +148,7 @@ class SubscriptionOfferRow(Base):
     __tablename__ = "notification_offers"
     conversation_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     dossier_code: Mapped[str] = mapped_column(String(40))
-    offered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    offered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class OutboxRow(Base):
@@ -146,8 +160,8 @@ class OutboxRow(Base):
     dossier_code: Mapped[str] = mapped_column(String(40), index=True)
     kind: Mapped[str] = mapped_column(String(16))                          # status | late
     snapshot: Mapped[dict] = mapped_column(JSON)                           # what the notification says (no name)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    fanned_out_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    fanned_out_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class DeliveryRow(Base):
@@ -164,10 +178,10 @@ class DeliveryRow(Base):
     conversation_id: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(12), default="pending")     # pending|held|sent|dead|cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    leased_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    leased_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class WatchedDossierRow(Base):
@@ -176,7 +190,7 @@ class WatchedDossierRow(Base):
     __tablename__ = "notification_watched"
     dossier_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     snapshot: Mapped[dict] = mapped_column(JSON)                           # dossiers.changes.snapshot
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 # --- retention -----------------------------------------------------------------------------------

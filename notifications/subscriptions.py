@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from appdb.tables import SubscriptionOfferRow, SubscriptionRow, utc, utcnow
@@ -21,10 +21,14 @@ class Subscription:
     channel: str
 
 
-def remember_offer(engine: Engine, conversation_id: str, code: str, now: dt.datetime | None = None) -> None:
-    """The dossier this conversation just passed the owner check for (what "báo cho tôi" will follow)."""
+def remember_offer(engine: Engine, conversation_id: str, code: str, minutes: int,
+                   now: dt.datetime | None = None) -> None:
+    """The dossier this conversation just passed the owner check for (what "báo cho tôi" will follow);
+    offers older than `minutes` are deleted meanwhile (a code is not kept past its use)."""
     with engine.begin() as connection:
         at = now or utcnow()
+        connection.execute(delete(SubscriptionOfferRow).where(
+            SubscriptionOfferRow.offered_at < at - dt.timedelta(minutes=minutes)))
         upsert(connection, SubscriptionOfferRow, {"conversation_id": conversation_id, "dossier_code": code,
                                                   "offered_at": at}, {"dossier_code": code, "offered_at": at})
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from appdb.tables import DeliveryRow, OutboxRow
+from appdb.tables import DeliveryRow, OutboxRow, SubscriptionOfferRow
 from dossiers.model import Status
 from dossiers.sql_store import SqlDossierStore
 from notifications import subscriptions
@@ -140,7 +140,7 @@ def test_held_is_offered_again_later_and_in_doubt_is_never_resent(db, store, clo
     follow(db, "telegram-2")
     store.upsert([with_status(make_update(CODE), Status.PROCESSED)])
     transport = RecordingTransport([Outcome(Result.HELD, "outside the window"), Outcome(Result.IN_DOUBT, "?")])
-    w = worker(db, clock, transport)
+    w = worker(db, clock, transport, concurrency=1)              # the script's answers in the deliveries' order
     assert w.round() == 2 and states(db) == ["held", "dead"]
     clock.advance(seconds=29)
     assert w.round() == 0
@@ -228,3 +228,13 @@ def test_a_thousand_changes_drain_with_every_key_once(db, clock):
     assert len(transport.calls) == len(transport.delivered) == 1000
     with db.connect() as connection:
         assert connection.scalar(select(func.count()).where(DeliveryRow.state == "sent")) == 1000
+
+
+def test_an_offer_is_good_for_its_minutes_and_then_deleted(db, clock):
+    subscriptions.remember_offer(db, "telegram-1", CODE, 30, now=clock())
+    assert subscriptions.offered(db, "telegram-1", 30, now=clock() + dt.timedelta(minutes=29)) == CODE
+    assert subscriptions.offered(db, "telegram-1", 30, now=clock() + dt.timedelta(minutes=31)) is None
+    assert subscriptions.offered(db, "telegram-2", 30, now=clock()) is None           # another conversation's
+    subscriptions.remember_offer(db, "telegram-2", OTHER, 30, now=clock() + dt.timedelta(minutes=31))
+    with db.connect() as connection:
+        assert connection.execute(select(SubscriptionOfferRow.conversation_id)).scalars().all() == ["telegram-2"]
