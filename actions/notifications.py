@@ -76,7 +76,7 @@ class ActionListSubscriptions(Action):
         for sub in followed:
             lines.append(f"• {masked_code(sub.dossier_code)}: {await asyncio.to_thread(status_of, sub.dossier_code)}")
         dispatcher.utter_message(response="utter_notify_list", dossiers="\n".join(lines),
-                                 buttons=stop_buttons(followed))
+                                 buttons=stop_buttons(domain, followed))
         return []
 
 
@@ -89,8 +89,8 @@ def status_of(code: str) -> str:
     return dossier.status.label if dossier else "—"
 
 
-def stop_buttons(followed: list[subscriptions.Subscription]) -> list[dict[str, str]]:
-    return [{"title": f"Hủy theo dõi hồ sơ …{s.dossier_code[-2:]}",
+def stop_buttons(domain: dict[str, Any], followed: list[subscriptions.Subscription]) -> list[dict[str, str]]:
+    return [{"title": phrase(domain, "utter_notify_button_stop_one", last=s.dossier_code[-2:]),
              "payload": "/unsubscribe_dossier" + json.dumps({"watch_id": s.public_id})} for s in followed]
 
 
@@ -105,7 +105,7 @@ class ActionUnsubscribeDossier(Action):
         try:
             followed = await asyncio.to_thread(subscriptions.active, engine(), tracker.sender_id)
             if not watch_id and len(followed) > 1:
-                dispatcher.utter_message(response="utter_notify_which", buttons=stop_buttons(followed))
+                dispatcher.utter_message(response="utter_notify_which", buttons=stop_buttons(domain, followed))
                 return [SlotSet("watch_id", None)]
             cancelled = await asyncio.to_thread(subscriptions.cancel, engine(), tracker.sender_id, watch_id or None)
         except SQLAlchemyError:

@@ -26,6 +26,7 @@ class Job:
     channel: str
     public_id: str
     dossier_code: str
+    kind: str
     snapshot: dict[str, Any]
     attempts: int
 
@@ -92,7 +93,7 @@ class Outbox:
             cancelled = [d.id for d, sub, change in rows
                          if sub.cancelled_at is not None and change.snapshot["status"] not in FINAL]
             jobs = [Job(d.id, d.key, d.conversation_id, sub.channel, sub.public_id, change.dossier_code,
-                        change.snapshot, d.attempts) for d, sub, change in rows if d.id not in cancelled]
+                        change.kind, change.snapshot, d.attempts) for d, sub, change in rows if d.id not in cancelled]
             if cancelled:
                 session.execute(update(DeliveryRow).where(DeliveryRow.id.in_(cancelled)).values(state="cancelled"))
             if jobs:

@@ -48,9 +48,10 @@ def late(snap: dict[str, Any], today: dt.date) -> bool:
     return Status(snap["status"]).in_progress and today > dt.date.fromisoformat(snap["due_on"])
 
 
-def text(code: str, snap: dict[str, Any], today: dt.date, final: bool) -> str:
+def text(code: str, kind: str, snap: dict[str, Any], today: dt.date, final: bool) -> str:
+    """`kind`: "status" (a new status) or "late" (staff gave the apology or a new date)."""
     parts = [phrase("utter_notification", code=masked_code(code), procedure=snap["procedure_name"],
-                    status=status_text(snap))]
+                    label=phrase(f"utter_notification_label_{kind}"), status=status_text(snap))]
     if late(snap, today):
         if snap.get("apology_letter") or snap.get("new_due_on"):
             unknown = phrase("utter_dossier_value_unknown")

@@ -74,7 +74,7 @@ class Worker:
         today = now.astimezone(VIETNAM).date()
         try:
             return self.transport.send(job.channel, job.key, job.conversation_id,
-                                       render.text(job.dossier_code, job.snapshot, today, job.final),
+                                       render.text(job.dossier_code, job.kind, job.snapshot, today, job.final),
                                        render.buttons(job.public_id, job.final))
         except Exception as error:  # noqa: BLE001 — a bug in one delivery must not stop the others
             log.exception("notification %s could not be prepared", job.key)

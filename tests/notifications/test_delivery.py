@@ -239,3 +239,18 @@ def test_following_needs_a_look_up_first(stack, platforms):
     citizen = TelegramCitizen(stack, platforms)
     assert "tra cứu hồ sơ trước" in citizen.say("bao cho toi khi ho so co thay doi")[-1].text
     assert "chưa theo dõi hồ sơ nào" in citizen.say("hồ sơ tôi đang theo dõi")[-1].text
+
+
+def test_with_two_dossiers_followed_unsubscribing_asks_which(stack, platforms, tmp_path):
+    first, second, citizen = Dossier(stack, tmp_path), Dossier(stack, tmp_path), TelegramCitizen(stack, platforms)
+    while second.code[-2:] == first.code[-2:]:          # told apart by their last two digits
+        second = Dossier(stack, tmp_path)
+    citizen.look_up_and_follow(first)
+    citizen.look_up_and_follow(second)
+    question = citizen.say("huy theo doi")[-1]
+    assert "hồ sơ nào" in question.text
+    titles = [title for title, _ in question.buttons]
+    assert titles == [f"Hủy theo dõi hồ sơ …{first.code[-2:]}", f"Hủy theo dõi hồ sơ …{second.code[-2:]}"]
+    assert "Đã hủy theo dõi" in citizen.press(question, titles[0])[-1].text
+    listed = citizen.say("hồ sơ tôi đang theo dõi")[-1].text
+    assert f"**{second.code[-2:]}" in listed and f"**{first.code[-2:]}:" not in listed

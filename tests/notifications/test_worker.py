@@ -68,7 +68,7 @@ def test_a_change_is_recorded_once_and_delivered_once_per_subscription(db, store
     assert sorted((c["channel"], c["conversation"]) for c in transport.calls) == [("telegram", "telegram-1"),
                                                                                  ("zalo", "zalo-2")]
     text = transport.calls[0]["text"]
-    assert "Yêu cầu bổ sung giấy tờ" in text and "Giấy chứng sinh" in text and "Quầy 2" in text
+    assert "• Tình trạng mới: Yêu cầu bổ sung giấy tờ" in text and "Giấy chứng sinh" in text and "Quầy 2" in text
     assert CODE not in text and "000.00.53.H26-******-**12" in text
     assert [b["title"] for b in transport.calls[0]["buttons"]] == ["Hủy theo dõi", "Hồ sơ tôi đang theo dõi"]
     assert states(db) == ["sent", "sent"]
@@ -211,6 +211,7 @@ def test_a_late_dossier_gets_the_apology_and_the_new_date(db, store, clock):
     worker(db, clock, transport).round()
     text = transport.calls[0]["text"]
     assert "xin lỗi" in text and "Thư xin lỗi số 12/TXL" in text and "20/03/2026" in text
+    assert "• Tình trạng: Đang xử lý" in text                  # the status itself did not change
 
 
 def test_a_thousand_changes_drain_with_every_key_once(db, clock):
