@@ -139,7 +139,8 @@ def stack(tmp_path_factory, full_index_dir, platforms):
         overrides={"RASA_PORT": os.environ.get("TEST_RASA_PORT", "15005"),
                    "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT", "15055"),
                    "KB_INDEX_DIR": str(full_index_dir),
-                   "DATABASE_URL": f"sqlite:///{var_dir / 'app.db'}",   # the tests read its rows
+                   # the tests read its rows; TEST_STACK_DATABASE_URL: another database (an empty one)
+                   "DATABASE_URL": os.environ.get("TEST_STACK_DATABASE_URL") or f"sqlite:///{var_dir / 'app.db'}",
                    **channel_env(platforms), **NOTIFY_TEST_ENV},
     )
     stack.start()
