@@ -204,3 +204,4 @@ class RetentionRun(Base):
     unanswered_questions: Mapped[int] = mapped_column(Integer)
     handoff_requests: Mapped[int] = mapped_column(Integer)
     feedback_texts: Mapped[int] = mapped_column(Integer)     # comments and questions emptied, ratings kept
+    notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")   # their rows deleted

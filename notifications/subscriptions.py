@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
-from appdb.tables import SubscriptionOfferRow, SubscriptionRow, utc, utcnow
+from appdb.tables import DeliveryRow, SubscriptionOfferRow, SubscriptionRow, utc, utcnow
 from appdb.upsert import upsert
 
 
@@ -75,3 +75,15 @@ def cancel(engine: Engine, conversation_id: str, public_id: str | None = None) -
                 SubscriptionRow.conversation_id == conversation_id,
                 SubscriptionRow.public_id.in_([s.public_id for s in chosen])).values(cancelled_at=utcnow()))
     return chosen
+
+
+def forget(engine: Engine, conversation_id: str) -> int:
+    """"xóa dữ liệu của tôi": this conversation's subscriptions, their deliveries and its offer deleted;
+    the number of subscriptions that were active."""
+    followed = len(active(engine, conversation_id))
+    with engine.begin() as connection:
+        mine = select(SubscriptionRow.id).where(SubscriptionRow.conversation_id == conversation_id)
+        connection.execute(delete(DeliveryRow).where(DeliveryRow.subscription_id.in_(mine)))
+        connection.execute(delete(SubscriptionRow).where(SubscriptionRow.conversation_id == conversation_id))
+        connection.execute(delete(SubscriptionOfferRow).where(SubscriptionOfferRow.conversation_id == conversation_id))
+    return followed

@@ -254,3 +254,20 @@ def test_with_two_dossiers_followed_unsubscribing_asks_which(stack, platforms, t
     assert "Đã hủy theo dõi" in citizen.press(question, titles[0])[-1].text
     listed = citizen.say("hồ sơ tôi đang theo dõi")[-1].text
     assert f"**{second.code[-2:]}" in listed and f"**{first.code[-2:]}:" not in listed
+
+
+def test_deleting_my_data_deletes_my_subscriptions(stack, platforms, tmp_path):
+    from appdb.tables import SubscriptionRow
+
+    dossier, citizen = Dossier(stack, tmp_path), TelegramCitizen(stack, platforms)
+    citizen.look_up_and_follow(dossier)
+    question = citizen.say("xóa dữ liệu của tôi")[-1]
+    said = "\n".join(m.text for m in citizen.press(question, "Xóa dữ liệu"))
+    assert "1 đăng ký nhận tin báo" in said
+    engine = make_engine(stack.env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(select(SubscriptionRow.id).where(
+                SubscriptionRow.conversation_id == citizen.conversation)).all() == []
+    finally:
+        engine.dispose()

@@ -239,3 +239,25 @@ def test_an_offer_is_good_for_its_minutes_and_then_deleted(db, clock):
     subscriptions.remember_offer(db, "telegram-2", OTHER, 30, now=clock() + dt.timedelta(minutes=31))
     with db.connect() as connection:
         assert connection.execute(select(SubscriptionOfferRow.conversation_id)).scalars().all() == ["telegram-2"]
+
+
+def test_retention_deletes_finished_notification_rows_and_forgetting_a_conversation_its_subscriptions(
+        db, store, clock):
+    from appdb.retention import _purge_notifications
+    from sqlalchemy.orm import Session
+
+    clock.now = dt.datetime.now(dt.timezone.utc)               # the rows' times, as the real worker writes them
+    old = follow(db, "telegram-old")
+    follow(db, "telegram-keep")
+    store.upsert([with_status(make_update(CODE), Status.RECEIVED)])
+    worker(db, clock, RecordingTransport()).round()
+    subscriptions.cancel(db, "telegram-old", old.public_id)
+    with Session(db) as session, session.begin():              # nothing is old enough yet
+        assert _purge_notifications(session, dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=180)) == 0
+    with Session(db) as session, session.begin():              # 180 days later: both deliveries, the cancelled
+        later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)   # subscription, the change
+        assert _purge_notifications(session, later) == 4
+    assert [s.dossier_code for s in subscriptions.active(db, "telegram-keep")] == [CODE]
+    subscriptions.remember_offer(db, "telegram-keep", CODE, 30)
+    assert subscriptions.forget(db, "telegram-keep") == 1
+    assert subscriptions.active(db, "telegram-keep") == [] and subscriptions.offered(db, "telegram-keep", 30) is None

@@ -1,4 +1,5 @@
-"""notifications of dossier changes: subscriptions, offers, the outbox, deliveries, watched dossiers
+"""notifications of dossier changes: subscriptions, offers, the outbox, deliveries, watched dossiers;
+the retention runs count the notification rows they delete
 
 Revision ID: 0004
 Revises: 0003
@@ -80,9 +81,13 @@ def upgrade() -> None:
         sa.Column("checked_at", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("dossier_code"),
     )
+    with op.batch_alter_table("retention_runs") as batch:
+        batch.add_column(sa.Column("notifications", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("retention_runs") as batch:
+        batch.drop_column("notifications")
     for table in ("notification_watched", "notification_deliveries", "notification_outbox", "notification_offers",
                   "notification_subscriptions"):
         op.drop_table(table)
