@@ -6,6 +6,9 @@ GET  /webhooks/web/session  {"session": token}: a new conversation (channels/web
 POST /webhooks/web/webhook  {"session": token, "message": "..."} -> [{"text": ..., "buttons": [...]}],
                             the renewed token in the X-Session header; 401 when the session is not ours
                             or has expired (the conversation is "web-<session id>"; see channels/rest.py)
+GET  /webhooks/web/notifications?session=token -> [{"text", "buttons"}]: dossier notifications waiting
+                            for this conversation, each given once (the page polls while open)
+POST /webhooks/web/notify   the notification worker's (channels/push.py)
 Both pages are sent with a Content-Security-Policy and frame protection.
 """
 from __future__ import annotations
@@ -24,7 +27,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import envconfig
+from channels.push import PushKeys, add_notify_route
+from channels.replies import Reply
 from channels.rest import GuardedRestInput, client_address
+from channels.settings import Settings
+from channels.web_inbox import WebInbox
 from channels.web_session import SessionTokens
 
 logger = logging.getLogger(__name__)
@@ -66,6 +73,17 @@ class WebChatInput(GuardedRestInput):
     def __init__(self) -> None:
         super().__init__()
         self.tokens = session_tokens()
+        self._state: tuple[PushKeys, WebInbox] | None = None
+
+    def state(self) -> tuple[PushKeys, WebInbox]:
+        if self._state is None:
+            state_dir = Settings.from_env().state_dir
+            self._state = PushKeys(state_dir / "pushed.sqlite3"), WebInbox(state_dir / "web_inbox.sqlite3")
+        return self._state
+
+    async def push(self, session_id: str, reply: Reply) -> str:
+        self.state()[1].put(self.namespace + session_id, reply)
+        return "sent"
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WebChatInput":
@@ -99,6 +117,16 @@ class WebChatInput(GuardedRestInput):
         @blueprint.route("/session", methods=["GET"])
         async def session(request: Request) -> HTTPResponse:
             return response.json({"session": self.tokens.issue(), "expires_in": self.tokens.lifetime},
+                                 headers={"Cache-Control": "no-store"})
+
+        add_notify_route(blueprint, self.namespace, lambda: self.state()[0], self.push)
+
+        @blueprint.route("/notifications", methods=["GET"])
+        async def notifications(request: Request) -> HTTPResponse:
+            session_id = self.tokens.session_id(request.args.get("session"))
+            if session_id is None:
+                return response.json({"error": "the web chat session is unknown or has expired"}, status=401)
+            return response.json(self.state()[1].take(self.namespace + session_id),
                                  headers={"Cache-Control": "no-store"})
 
         @blueprint.middleware("response")

@@ -1,4 +1,5 @@
-"""`make run`: build what changed, start both servers, print the web chat address; Ctrl-C stops all.
+"""`make run`: build what changed, start both servers and the notification worker, print the web chat
+address; Ctrl-C stops all.
 
 Stopping: the first Ctrl-C (SIGINT), TERM or HUP ends the wait and stops the servers
 (Stack.stop: TERM, then KILL after the grace period); more of them while it stops (a second
@@ -72,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         stack.start()
         start_daily_purge(stack.env)
         print(f"\nThe assistant is running.\n  Web chat:  http://localhost:{stack.env['RASA_PORT']}/webhooks/web/chat"
-              f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook\nPress Ctrl-C to stop.", flush=True)
+              f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook"
+              "\n  Notifications of dossier changes: worker running (python -m notifications summary)"
+              "\nPress Ctrl-C to stop.", flush=True)
         return stack.wait()
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)

@@ -53,7 +53,7 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     return env
 
 
-SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY")   # made when unset
+SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY", "NOTIFY_TOKEN")   # made when unset
 
 
 def kept_secret(path: Path) -> str:
@@ -267,7 +267,7 @@ def _exit_status(process: subprocess.Popen) -> int | None:
 
 @dataclass
 class Stack:
-    """The action server and the Rasa server, as child processes."""
+    """The action server, the Rasa server and the notification worker, as child processes."""
 
     var_dir: Path
     models_dir: Path = ROOT / "models"
@@ -320,6 +320,11 @@ class Stack:
                              "--port", self.env["RASA_PORT"], "--credentials", "bot/credentials.yml",
                              "--endpoints", "bot/endpoints.yml", *cors_arguments(self.env)])
         self.wait_ready(timeout)
+        self.start_worker()
+
+    def start_worker(self) -> None:
+        """The notification worker (notifications/worker.py): it delivers through Rasa's channels."""
+        self._spawn("notifier", [str(ACTIONS_PYTHON), "-m", "notifications", "worker"])
 
     def start_actions(self) -> None:
         """The action server (again, after it stopped: Rasa keeps running meanwhile)."""

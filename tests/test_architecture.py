@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "knowledge_base": {"envconfig"},
     "appdb": {"envconfig", "privacy", "knowledge_base.text"},
     "dossiers": {"appdb", "envconfig", "privacy", "knowledge_base.text"},
-    "actions": {"knowledge_base", "dossiers", "appdb", "envconfig", "privacy"},
+    "notifications": {"appdb", "dossiers", "envconfig", "privacy"},
+    "actions": {"knowledge_base", "dossiers", "appdb", "notifications", "envconfig", "privacy"},
     "channels": {"privacy", "envconfig"},
     "bot": {"envconfig", "privacy"},
     "scripts": {"envconfig"},
@@ -68,7 +69,8 @@ def test_the_action_server_loads_no_staff_only_code():
     loaded = set(json.loads(result.stdout))
     assert "actions.procedures" in loaded and "dossiers.lookup" in loaded
     staff_only = {"alembic", "appdb.migrate", "appdb.reports", "dossiers.cli", "dossiers.importer", "dossiers.demo",
-                  "knowledge_base.cli", "knowledge_base.portal_import", "openpyxl"}
+                  "knowledge_base.cli", "knowledge_base.portal_import", "openpyxl", "notifications.cli",
+                  "notifications.worker"}
     assert not loaded & staff_only
 
 
