@@ -5,7 +5,7 @@ ACTIONS_VENV := .venv-actions
 RASA_PY := $(RASA_VENV)/bin/python
 ACTIONS_PY := $(ACTIONS_VENV)/bin/python
 
-.PHONY: setup run test test-system-packages test-index test-model index train validate eval bench bench-dossiers browser services clean telegram-poll
+.PHONY: setup run test test-system-packages test-index test-model index train validate eval bench bench-dossiers bench-notifications browser services clean telegram-poll
 
 VENVS := $(RASA_VENV)/.lock.sha256 $(ACTIONS_VENV)/.lock.sha256
 
@@ -62,6 +62,9 @@ bench: setup
 
 bench-dossiers: setup services ## dossier look-up latency at 100,000 dossiers, SQLite and PostgreSQL
 	$(ACTIONS_PY) benchmarks/dossier_lookup.py
+
+bench-notifications: setup services ## 10,000 subscriptions, 2,000 changes at once: drained, none twice (SQLite, PostgreSQL)
+	PYTHONPATH=. $(ACTIONS_PY) benchmarks/notifications.py
 
 clean:
 	rm -rf var models .pytest_cache

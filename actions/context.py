@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from knowledge_base.schema import Procedure, Record
+from knowledge_base.schema import Faq, Procedure, Record
 from knowledge_base.search import SearchResult
 from knowledge_base.text import load_vocabulary, tokens
 
@@ -103,6 +103,13 @@ class About:
 
 
 @dataclass(frozen=True)
+class AboutFaq:
+    """The message clearly asks what a catalog answer (not a procedure) covers: "ly hôn nộp ở đâu"."""
+
+    record: Faq
+
+
+@dataclass(frozen=True)
 class Confirm:
     current: Procedure
     proposed: Procedure
@@ -118,7 +125,7 @@ class Nothing:
     pass
 
 
-FollowUp = About | Confirm | Candidates | Nothing
+FollowUp = About | AboutFaq | Confirm | Candidates | Nothing
 
 
 def follow_up(kb: Searcher, current_id: str | None, text: str) -> FollowUp:
@@ -130,6 +137,8 @@ def follow_up(kb: Searcher, current_id: str | None, text: str) -> FollowUp:
     if not reading.names_something:
         return About(current) if current else Nothing()
     result = kb.search(reading.topic)
+    if result.decision == "answer" and isinstance(result.best.record, Faq) and result.best.score >= SWITCH_AT:
+        return AboutFaq(result.best.record)    # no procedure has the detail asked: the answer has it
     procedures = [h for h in result.hits if isinstance(h.record, Procedure)]
     if not procedures or procedures[0].score < NAMED_AT:
         return About(current) if current else Nothing()

@@ -18,11 +18,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from appdb.engine import engine
 from dossiers import DossierError, InvalidDossierCode
 from dossiers.checks import CHECK_LENGTH, mask_name
 from dossiers.codes import find_code, remove_codes
 from dossiers.lookup import Found, Locked, NotFound, dossier_lookup
 from dossiers.model import Dossier, Status, today
+from notifications import PUSH_CHANNELS
+from notifications.settings import NotifySettings
+from notifications.subscriptions import remember_offer
+from actions.notifications import channel_of
 from actions.responses import phrase
 
 log = logging.getLogger(__name__)
@@ -143,6 +150,7 @@ class ActionCheckDossierStatus(Action):
         if isinstance(outcome, Found):
             for response, values in DossierReply(domain).messages(outcome.dossier, today()):
                 dispatcher.utter_message(response=response, **values)
+            await offer_notifications(dispatcher, tracker, outcome.dossier)
             if outcome.dossier.procedure_id:   # follow-ups ("lệ phí bao nhiêu?") are about this procedure
                 return clear_slots() + [SlotSet("procedure_id", outcome.dossier.procedure_id)]
         elif isinstance(outcome, NotFound):
@@ -153,6 +161,21 @@ class ActionCheckDossierStatus(Action):
         elif isinstance(outcome, Locked):
             dispatcher.utter_message(response="utter_dossier_locked", minutes=minutes_until(outcome.until, now))
         return clear_slots()
+
+
+async def offer_notifications(dispatcher: CollectingDispatcher, tracker: Tracker, dossier: Dossier) -> None:
+    """After a passed check, on a channel that can notify: the "báo cho tôi khi hồ sơ có thay đổi" button
+    (actions/notifications.py subscribes to this dossier); not for a closed dossier."""
+    if channel_of(tracker) not in PUSH_CHANNELS or not (dossier.status.in_progress
+                                                          or dossier.status is Status.PROCESSED):
+        return
+    try:
+        minutes = NotifySettings.from_env().offer_minutes
+        await asyncio.to_thread(remember_offer, engine(), tracker.sender_id, dossier.code, minutes)
+    except SQLAlchemyError:
+        log.exception("the notification offer could not be kept")
+        return
+    dispatcher.utter_message(response="utter_notify_offer")
 
 
 class ActionClearDossierLookup(Action):

@@ -1,8 +1,8 @@
 """The citizen's rights over what is kept ("dữ liệu của tôi", "xóa dữ liệu của tôi").
 
 The conversation itself is forgotten by the tracker store when it sees action_delete_my_data
-(bot/minimise.py); this action deletes the hand-off requests tied to the conversation and says
-what was deleted.
+(bot/minimise.py); this action deletes the hand-off requests and the dossier subscriptions tied to
+the conversation and says what was deleted.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import envconfig
 from appdb.engine import engine
 from appdb.retention import forget_sender
+from notifications.subscriptions import forget as forget_subscriptions
 
 
 def _periods() -> dict[str, int]:
@@ -40,4 +41,7 @@ class ActionDeleteMyData(Action):
         handoffs = forget_sender(engine(), tracker.sender_id)
         dispatcher.utter_message(response="utter_data_deleted", messages=messages, handoffs=handoffs,
                                  journal_days=_periods()["journal_days"])
+        followed = forget_subscriptions(engine(), tracker.sender_id)
+        if followed:
+            dispatcher.utter_message(response="utter_notify_forgotten", count=followed)
         return [AllSlotsReset()]

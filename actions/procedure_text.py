@@ -36,6 +36,9 @@ SUMMARY_LIMIT = 600  # characters of a summary before its buttons: one phone scr
 SUMMARY_SIZES = ((None, SUMMARY_VALUE, SUMMARY_DOCUMENTS, SHORT_ITEM), (None, 90, 2, 50), (160, 70, 1, 45),
                  (110, 50, 0, 0), (90, 45, 0, 0), (90, 45, 0, 0))
 SUMMARY_LINES = (None, None, 3, 3, 2, 0)   # channel lines of a value, per size (0: a pointer only)
+# The responses that point to a value's channels not listed: (all of them, the rest), to the
+# buttons under the message.
+CHANNEL_POINTERS = ("utter_values_per_channel", "utter_more_channels")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _PROCEDURE_WORD = re.compile(r"^thủ tục\s+", re.IGNORECASE)
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s[–-])\s")
@@ -71,7 +74,8 @@ class ProcedureText:
         return phrase(self.domain, response, **values)
 
     def _per_channel(self, procedure: Procedure, value: Callable[[Method], str | None],
-                     limit: int | None = None, lines: int | None = None) -> str:
+                     limit: int | None = None, lines: int | None = None,
+                     pointers: tuple[str, str] = CHANNEL_POINTERS) -> str:
         """One value, or one line per channel (the first `lines` of them, then a pointer to the rest)."""
         methods = procedure.methods or ()
         values = [(m.channel, value(m)) for m in methods if value(m)]
@@ -82,10 +86,10 @@ class ProcedureText:
         if len({v for _, v in values}) == 1 and len(values) == len(methods):
             return values[0][1]
         if lines == 0:
-            return self._say("utter_values_per_channel", count=len(values))
+            return self._say(pointers[0], count=len(values))
         listed = [f"- {self._say(f'utter_channel_{c}')}: {v}" for c, v in values[:lines]]
         if lines is not None and len(values) > lines:
-            listed.append(self._say("utter_more_channels", count=len(values) - lines))
+            listed.append(self._say(pointers[1], count=len(values) - lines))
         return "\n".join(listed)
 
     def _flagged(self, procedure: Procedure, method: Method, part: str, wording: dict[str, str],
@@ -107,12 +111,14 @@ class ProcedureText:
     def fee(self, procedure: Procedure) -> str:
         return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, True))
 
-    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE, lines: int | None = None) -> str:
-        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit, lines)
+    def fee_short(self, procedure: Procedure, limit: int = SUMMARY_VALUE, lines: int | None = None,
+                  pointers: tuple[str, str] = CHANNEL_POINTERS) -> str:
+        return self._per_channel(procedure, lambda m: self._fee_of(procedure, m, False), limit, lines, pointers)
 
-    def duration(self, procedure: Procedure, limit: int | None = None, lines: int | None = None) -> str:
+    def duration(self, procedure: Procedure, limit: int | None = None, lines: int | None = None,
+                 pointers: tuple[str, str] = CHANNEL_POINTERS) -> str:
         return self._per_channel(procedure, lambda m: self._flagged(
-            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit, lines)
+            procedure, m, "processing_time", TIME_FLAGS, m.processing_time), limit, lines, pointers)
 
     def where(self, procedure: Procedure) -> str:
         if procedure.where_to_submit or procedure.agency:

@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.context import About, Candidates, Confirm, follow_up, read
+from actions.comparison import answer_comparison
+from actions.context import About, AboutFaq, Candidates, Confirm, follow_up, read
 from actions.courtesy import is_insult
 from actions.knowledge import knowledge_base
 from actions.procedure_text import ProcedureText, short_name, shorten
@@ -108,11 +109,22 @@ class ActionAnswerProcedure(Action):
                     return []
                 return answer_record(dispatcher, domain, record, tracker)
             text = tracker.latest_message.get("text") or ""
+            compared = answer_comparison(dispatcher, domain, tracker, kb, text)
+            if compared is not None:
+                return compared
             reading = read(text)
             current = tracker.get_slot("procedure_id")
             if reading.detail and not reading.names_something and current:
                 # "thế còn phí thì sao": a detail of the procedure in context, whatever NLU said
                 return answer_follow_up(dispatcher, domain, tracker, reading.detail)
+            if reading.detail:
+                # "thế tạm trú cần giấy tờ gì": the detail asked of the record it clearly names, as
+                # when NLU reads it as a detail question; anything less clear is searched below
+                outcome = follow_up(kb, current, text)
+                if isinstance(outcome, About):
+                    return answer_detail(dispatcher, domain, tracker, outcome.record, reading.detail)
+                if isinstance(outcome, AboutFaq):
+                    return answer_record(dispatcher, domain, outcome.record, tracker)
             record = kb.get(current) if current else None
             if isinstance(record, Procedure) and reading.detail is None and is_yes_no(text):
                 # "có cần chủ hộ đồng ý không" mid-conversation: about the procedure in context
@@ -223,6 +235,9 @@ def answer_follow_up(dispatcher: CollectingDispatcher, domain: dict[str, Any], t
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):
             text = ""
+        compared = answer_comparison(dispatcher, domain, tracker, kb, text)
+        if compared is not None:
+            return compared
         reading = read(text)
         if reading.names_something and reading.detail is None:
             # typed without a single detail word ("dang ky giam ho"): a question about a procedure
@@ -234,6 +249,8 @@ def answer_follow_up(dispatcher: CollectingDispatcher, domain: dict[str, Any], t
         return []
     if isinstance(outcome, About):
         return answer_detail(dispatcher, domain, tracker, outcome.record, intent)
+    if isinstance(outcome, AboutFaq):
+        return answer_record(dispatcher, domain, outcome.record, tracker)
     if isinstance(outcome, Confirm):
         confirm_switch(dispatcher, outcome, intent)
         return []

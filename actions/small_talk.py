@@ -1,4 +1,5 @@
-"""Greetings, thanks, goodbyes, yes and no: answered as such unless the message is a question.
+"""Greetings, thanks, goodbyes, yes and no, and off-topic messages: answered as such unless the
+message is a question the knowledge base can answer.
 
 NLU alone took "chứng thực di chúc ở phường" for a goodbye and "vậy có cần chủ nhà đồng ý
 không" for a yes. Here its intent is weighed with the message's own words and the knowledge
@@ -15,9 +16,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.comparison import answer_comparison
 from actions.context import read
 from actions.knowledge import knowledge_base
-from actions.procedures import answer_detail, answer_follow_up, answer_record, answer_yes_no
+from actions.procedures import (answer_detail, answer_follow_up, answer_question, answer_record, answer_yes_no,
+                                search_question)
 from actions.yes_no import is_yes_no
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Procedure
@@ -25,7 +28,7 @@ from knowledge_base.schema import Procedure
 log = logging.getLogger(__name__)
 
 RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
-             "affirm": "utter_affirm_ack", "deny": "utter_deny_ack"}
+             "affirm": "utter_affirm_ack", "deny": "utter_deny_ack", "out_of_scope": "utter_out_of_scope"}
 
 
 class ActionReplySmallTalk(Action):
@@ -41,7 +44,8 @@ class ActionReplySmallTalk(Action):
                 if chosen is not None:
                     return answer_chosen(dispatcher, domain, tracker, *chosen)
             if not text.startswith("/"):
-                events = answer_as_question(dispatcher, domain, tracker, text)
+                ask = answer_if_known if intent == "out_of_scope" else answer_as_question
+                events = ask(dispatcher, domain, tracker, text)
                 if events is not None:
                     return events
         except KnowledgeBaseError:
@@ -53,6 +57,9 @@ class ActionReplySmallTalk(Action):
 def answer_as_question(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
                        text: str) -> list[dict] | None:
     """The answer if the message reads as a procedure question, else None."""
+    compared = answer_comparison(dispatcher, domain, tracker, knowledge_base(), text)
+    if compared is not None:       # "cái nào rẻ hơn" is not a thank-you
+        return compared
     reading = read(text)
     current = tracker.get_slot("procedure_id")
     if reading.detail and (current or reading.names_something):
@@ -66,6 +73,15 @@ def answer_as_question(dispatcher: CollectingDispatcher, domain: dict[str, Any],
         if result.decision == "answer":
             return answer_record(dispatcher, domain, result.hits[0].record, tracker)
     return None
+
+
+def answer_if_known(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
+                    text: str) -> list[dict] | None:
+    """The answer to a message NLU took for off-topic, only if the knowledge base clearly knows
+    it ("giá vàng hôm nay bao nhiêu" is not a fee question)."""
+    if search_question(knowledge_base(), text).decision != "answer":
+        return None
+    return answer_question(dispatcher, domain, tracker, text)
 
 
 def confirmation_choice(tracker: Tracker, yes: bool) -> tuple[str, str] | None:

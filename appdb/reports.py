@@ -40,7 +40,8 @@ def _rows(report: str, limit: int) -> list[dict]:
             query = select(RetentionRun).order_by(RetentionRun.at.desc())
             return [{"at": r.at.isoformat(timespec="minutes"), "conversations": r.conversations,
                      "unanswered_questions": r.unanswered_questions, "handoff_requests": r.handoff_requests,
-                     "feedback_texts": r.feedback_texts} for r in session.scalars(query.limit(limit))]
+                     "feedback_texts": r.feedback_texts, "notifications": r.notifications}
+                    for r in session.scalars(query.limit(limit))]
         query = select(HandoffRequest).order_by(HandoffRequest.created_at.desc())
         return [{"at": r.created_at.isoformat(timespec="minutes"), "channel": r.channel, "record": r.record_id,
                  "status": r.status} for r in session.scalars(query.limit(limit))]

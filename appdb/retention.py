@@ -4,7 +4,9 @@
   (default 90) are deleted;
 - unanswered questions not asked again, and hand-off requests, for RETENTION_JOURNAL_DAYS
   (default 180) are deleted; feedback keeps its rating and record (anonymous counts) but loses
-  the citizen's question and comment.
+  the citizen's question and comment;
+- notifications (notifications/): subscriptions cancelled, deliveries finished (sent, dead,
+  cancelled) and changes fanned out, RETENTION_JOURNAL_DAYS ago, are deleted.
 Each run is recorded with its counts (`python -m appdb retention`). `make run` runs it at start and
 daily (scripts/run.py).
 """
@@ -15,11 +17,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, or_, update
+from sqlalchemy import Engine, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 import envconfig
-from appdb.tables import Feedback, HandoffRequest, RetentionRun, UnansweredQuestion, utcnow
+from appdb.tables import (DeliveryRow, Feedback, HandoffRequest, OutboxRow, RetentionRun, SubscriptionRow,
+                          UnansweredQuestion, utcnow)
 from privacy import pseudonym
 
 
@@ -29,6 +32,7 @@ class Purged:
     unanswered_questions: int
     handoff_requests: int
     feedback_texts: int
+    notifications: int
 
 
 def purge(engine: Engine, tracker_db: Path | None = None, now: dt.datetime | None = None) -> Purged:
@@ -44,9 +48,21 @@ def purge(engine: Engine, tracker_db: Path | None = None, now: dt.datetime | Non
         feedback = session.execute(update(Feedback).where(
             Feedback.created_at < journal_cutoff, or_(Feedback.comment.is_not(None), Feedback.question.is_not(None)))
             .values(comment=None, question=None)).rowcount
-        purged = Purged(conversations, unanswered, handoffs, feedback)
+        purged = Purged(conversations, unanswered, handoffs, feedback, _purge_notifications(session, journal_cutoff))
         session.add(RetentionRun(at=now, **purged.__dict__))
     return purged
+
+
+def _purge_notifications(session: Session, cutoff: dt.datetime) -> int:
+    """Notification rows whose work ended before the cutoff: finished deliveries, cancelled subscriptions
+    (with what was left of their deliveries), changes with no delivery left."""
+    ended = select(SubscriptionRow.id).where(SubscriptionRow.cancelled_at < cutoff)
+    deleted = session.execute(delete(DeliveryRow).where(or_(
+        DeliveryRow.subscription_id.in_(ended),
+        DeliveryRow.state.in_(("sent", "dead", "cancelled")) & (DeliveryRow.next_attempt_at < cutoff)))).rowcount
+    deleted += session.execute(delete(SubscriptionRow).where(SubscriptionRow.cancelled_at < cutoff)).rowcount
+    return deleted + session.execute(delete(OutboxRow).where(
+        OutboxRow.fanned_out_at < cutoff, ~exists().where(DeliveryRow.outbox_id == OutboxRow.id))).rowcount
 
 
 def forget_sender(engine: Engine, sender_id: str) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -19,6 +20,20 @@ def utcnow() -> dt.datetime:
 def utc(value: dt.datetime) -> dt.datetime:
     """A stored timestamp as an aware UTC datetime (SQLite gives them back naive)."""
     return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp written as UTC whatever the zone it is given in (SQLite keeps none: a Vietnam-time
+    value would otherwise be compared as if it were UTC); read back as an aware UTC datetime."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return utc(value) if isinstance(value, dt.datetime) else value
+
+    def process_result_value(self, value, dialect):
+        return utc(value) if isinstance(value, dt.datetime) else value
 
 
 # --- the journal: what citizens asked and said, for staff ------------------------------------
@@ -117,6 +132,73 @@ class LockoutRow(Base):
     strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")   # locks so far: each lasts twice as long
 
 
+# --- notifications of dossier changes (notifications/) ----------------------------------------
+class SubscriptionRow(Base):
+    """A conversation following a dossier (made after the owner check passed); no personal number."""
+
+    __tablename__ = "notification_subscriptions"
+    __table_args__ = (UniqueConstraint("dossier_code", "conversation_id", name="uq_subscription_dossier_conversation"),
+                      Index("ix_notification_subscriptions_conversation", "conversation_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)        # in the "hủy theo dõi" buttons
+    dossier_code: Mapped[str] = mapped_column(String(40), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(200))             # Rasa sender id, e.g. telegram-<chat id>
+    channel: Mapped[str] = mapped_column(String(16))                       # telegram | zalo | web
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class SubscriptionOfferRow(Base):
+    """The dossier a conversation just passed the owner check for: what "báo cho tôi" subscribes to."""
+
+    __tablename__ = "notification_offers"
+    conversation_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    dossier_code: Mapped[str] = mapped_column(String(40))
+    offered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxRow(Base):
+    """One change of a dossier, written in the transaction that made it; fanned out once by the worker."""
+
+    __tablename__ = "notification_outbox"
+    __table_args__ = (Index("ix_notification_outbox_pending", "fanned_out_at", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_code: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(16))                          # status | late
+    snapshot: Mapped[dict] = mapped_column(JSON)                           # what the notification says (no name)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    fanned_out_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class DeliveryRow(Base):
+    """One change to one subscription: its idempotency key, state and retries (the dead letters too)."""
+
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (Index("ix_notification_deliveries_due", "state", "next_attempt_at"),
+                      Index("ix_notification_deliveries_conversation_sent", "conversation_id", "sent_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)              # "<outbox id>:<subscription id>"
+    outbox_id: Mapped[int] = mapped_column(Integer, ForeignKey("notification_outbox.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("notification_subscriptions.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(12), default="pending")     # pending|held|sent|dead|cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    leased_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class WatchedDossierRow(Base):
+    """The one-stop-shop adapter's dossiers under watch: the last state seen by the poller."""
+
+    __tablename__ = "notification_watched"
+    dossier_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    snapshot: Mapped[dict] = mapped_column(JSON)                           # dossiers.changes.snapshot
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 # --- retention -----------------------------------------------------------------------------------
 class RetentionRun(Base):
     """One run of the retention job: how much of each kind it deleted (counts only)."""
@@ -128,6 +210,7 @@ class RetentionRun(Base):
     unanswered_questions: Mapped[int] = mapped_column(Integer)
     handoff_requests: Mapped[int] = mapped_column(Integer)
     feedback_texts: Mapped[int] = mapped_column(Integer)     # comments and questions emptied, ratings kept
+    notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")   # their rows deleted
 
 
 # --- the staff workspace (workspace/) ----------------------------------------------------------

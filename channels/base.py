@@ -28,6 +28,7 @@ from channels import ChannelsError
 from channels.buttons import ButtonStore
 from channels.dedup import RecentIds
 from channels.notices import notice, refusal
+from channels.push import PushKeys, add_notify_route
 from channels.replies import Reply
 from channels.safelog import get_logger, quiet_http_loggers, who
 from channels.settings import Settings
@@ -117,6 +118,7 @@ class ConnectorInput(InputChannel):
         self.settings = settings or Settings.from_env()
         self.seen = RecentIds()
         self._buttons: ButtonStore | None = None
+        self._pushed: PushKeys | None = None
         self._tasks: set[asyncio.Task] = set()
         quiet_http_loggers()
 
@@ -136,9 +138,14 @@ class ConnectorInput(InputChannel):
         """The events of an authenticated request; raises MalformedPayload."""
         raise NotImplementedError
 
-    async def deliver(self, user_id: str, replies: Sequence[Reply]) -> None:
-        """Send the bot's replies of one turn; log platform errors, never raise them."""
+    async def deliver(self, user_id: str, replies: Sequence[Reply]) -> Optional[bool]:
+        """Send the bot's replies of one turn; log platform errors, never raise them. False when a
+        message did not go (a connector that does not say counts as sent)."""
         raise NotImplementedError
+
+    async def push(self, user_id: str, reply: Reply) -> str:
+        """A notification from the worker (channels/push.py): "sent", "held" (not now) or "failed"."""
+        return "failed" if await self.deliver(user_id, [reply]) is False else "sent"
 
     async def acknowledge(self, incoming: Incoming) -> None:
         """Tell the platform an event was received (e.g. stop a button's spinner)."""
@@ -158,6 +165,12 @@ class ConnectorInput(InputChannel):
         if self._buttons is None:
             self._buttons = ButtonStore(self.settings.state_dir / "buttons.sqlite3")
         return self._buttons
+
+    @property
+    def pushed(self) -> PushKeys:
+        if self._pushed is None:
+            self._pushed = PushKeys(self.settings.state_dir / "pushed.sqlite3")
+        return self._pushed
 
     def sender_id(self, user_id: str) -> str:
         """The Rasa conversation id: platform ids of different channels may collide."""
@@ -228,6 +241,9 @@ class ConnectorInput(InputChannel):
                 else:
                     await self.handle(event, on_new_message)
             return response.json({"status": "ok", "accepted": len(fresh)})
+
+        if not reason:
+            add_notify_route(blueprint, self.sender_id(""), lambda: self.pushed, self.push)
 
         @blueprint.listener("after_server_start")
         async def started(app: Any, loop: Any) -> None:

@@ -153,14 +153,15 @@ class TelegramInput(ConnectorInput):
         if incoming.receipt:
             await call_api("answerCallbackQuery", lambda: self.bot.answer_callback_query(incoming.receipt))
 
-    async def deliver(self, user_id: str, replies: Sequence[Reply]) -> None:
+    async def deliver(self, user_id: str, replies: Sequence[Reply]) -> bool:
         for reply in replies:
             for text, markup in telegram_messages(reply, self.buttons):
                 ok, _ = await call_api("sendMessage", lambda: self.bot.send_message(
                     chat_id=user_id, text=text, reply_markup=markup))
                 if not ok:
                     logger.warning("Telegram: the rest of the answer to %s was not sent", who(user_id))
-                    return
+                    return False
+        return True
 
     async def start(self) -> None:
         if self.telegram.webhook_url:

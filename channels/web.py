@@ -6,9 +6,11 @@ GET  /webhooks/web/session  {"session": token}: a new conversation (channels/web
 POST /webhooks/web/webhook  {"session": token, "message": "..."} -> [{"text": ..., "buttons": [...]}],
                             the renewed token in the X-Session header; 401 when the session is not ours
                             or has expired (the conversation is "web-<session id>"; see channels/rest.py)
-GET  /webhooks/web/updates?session=token -> {"messages": [...]}: what was sent to the conversation
-                            outside its turns (a staff member's reply, through Rasa's HTTP API with
-                            output_channel=latest), kept in memory until the page fetches it (it polls)
+GET  /webhooks/web/notifications?session=token -> [{"text", "buttons", "staff"?}]: what was sent to the
+                            conversation outside its turns, each given once (the page polls while open):
+                            dossier notifications, and a staff member's replies after a hand-off (through
+                            Rasa's HTTP API with output_channel=latest; "staff": true)
+POST /webhooks/web/notify   the notification worker's (channels/push.py)
 Both pages are sent with a Content-Security-Policy and frame protection.
 """
 from __future__ import annotations
@@ -27,8 +29,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import envconfig
+from channels.push import PushKeys, add_notify_route
+from channels.replies import Reply
 from channels.rest import GuardedRestInput, client_address
-from channels.web_outbox import Outbox
+from channels.settings import Settings
+from channels.web_inbox import WebInbox
 from channels.web_session import SessionTokens
 
 logger = logging.getLogger(__name__)
@@ -70,11 +75,21 @@ class WebChatInput(GuardedRestInput):
     def __init__(self) -> None:
         super().__init__()
         self.tokens = session_tokens()
-        self.outbox = Outbox()
+        self._state: tuple[PushKeys, WebInbox] | None = None
 
     def get_output_channel(self) -> OutputChannel:
-        """Rasa's HTTP API sends here (a staff reply): kept for the page's next poll."""
-        return OutboxOutput(self.outbox)
+        """Rasa's HTTP API sends here (a staff reply): kept in the inbox for the page's next poll."""
+        return InboxOutput(self.state()[1])
+
+    def state(self) -> tuple[PushKeys, WebInbox]:
+        if self._state is None:
+            state_dir = Settings.from_env().state_dir
+            self._state = PushKeys(state_dir / "pushed.sqlite3"), WebInbox(state_dir / "web_inbox.sqlite3")
+        return self._state
+
+    async def push(self, session_id: str, reply: Reply) -> str:
+        self.state()[1].put(self.namespace + session_id, reply)
+        return "sent"
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WebChatInput":
@@ -110,12 +125,14 @@ class WebChatInput(GuardedRestInput):
             return response.json({"session": self.tokens.issue(), "expires_in": self.tokens.lifetime},
                                  headers={"Cache-Control": "no-store"})
 
-        @blueprint.route("/updates", methods=["GET"])
-        async def updates(request: Request) -> HTTPResponse:
-            session_id = self.tokens.session_id(request.args.get("session") or "")
+        add_notify_route(blueprint, self.namespace, lambda: self.state()[0], self.push)
+
+        @blueprint.route("/notifications", methods=["GET"])
+        async def notifications(request: Request) -> HTTPResponse:
+            session_id = self.tokens.session_id(request.args.get("session"))
             if session_id is None:
-                return response.json({"error": "unknown or expired session"}, status=401)
-            return response.json({"messages": self.outbox.take(self.namespace + session_id)},
+                return response.json({"error": "the web chat session is unknown or has expired"}, status=401)
+            return response.json(self.state()[1].take(self.namespace + session_id),
                                  headers={"Cache-Control": "no-store"})
 
         @blueprint.middleware("response")
@@ -127,14 +144,17 @@ class WebChatInput(GuardedRestInput):
         return blueprint
 
 
-class OutboxOutput(CollectingOutputChannel):
-    def __init__(self, outbox: Outbox) -> None:
+class InboxOutput(CollectingOutputChannel):
+    """What Rasa sends outside a turn (a staff member's reply), kept until the page fetches it."""
+
+    def __init__(self, inbox: WebInbox) -> None:
         super().__init__()
-        self.outbox = outbox
+        self.inbox = inbox
 
     @classmethod
     def name(cls) -> str:
         return "web"
 
     async def _persist_message(self, message: dict[str, Any]) -> None:
-        self.outbox.put(message["recipient_id"], {k: v for k, v in message.items() if k != "recipient_id"})
+        self.inbox.put_message(message["recipient_id"],
+                               {**{k: v for k, v in message.items() if k != "recipient_id"}, "staff": True})

@@ -29,6 +29,7 @@ from channels.replies import Button, Reply
 from channels.safelog import get_logger, who
 from channels.settings import Settings
 from channels.zalo_api import ZaloApi, ZaloApiError
+from channels.zalo_window import FreeWindow
 
 logger = get_logger(__name__)
 
@@ -107,6 +108,14 @@ class ZaloInput(ConnectorInput):
         super().__init__(settings)
         self.zalo = self.settings.zalo
         self.api = ZaloApi(self.zalo, client)
+        self._window: FreeWindow | None = None
+
+    @property
+    def window(self) -> FreeWindow:
+        """The citizen's free window (8 messages in 48 h after their last one), kept across restarts."""
+        if self._window is None:
+            self._window = FreeWindow(self.settings.state_dir / "zalo_window.sqlite3")
+        return self._window
 
     @classmethod
     def name(cls) -> str:
@@ -131,13 +140,26 @@ class ZaloInput(ConnectorInput):
     def parse(self, request: Request) -> Sequence[Incoming]:
         return parse_event(json_body(request, ids_as_strings=True), self.buttons)
 
-    async def deliver(self, user_id: str, replies: Sequence[Reply]) -> None:
+    async def handle(self, incoming: Incoming, on_new_message: Any) -> None:
+        self.window.heard(incoming.user_id)         # the citizen wrote: the free window opens again
+        await super().handle(incoming, on_new_message)
+
+    async def deliver(self, user_id: str, replies: Sequence[Reply]) -> bool:
         for message in zalo_messages(replies, user_id, self.buttons):
             try:
                 await self.api.send(user_id, message)
             except (ZaloApiError, httpx.HTTPError) as exc:
                 logger.warning("Zalo: sending to %s failed: %s: %s", who(user_id), exc.__class__.__name__, exc)
-                return
+                return False
+            self.window.spent(user_id)
+        return True
+
+    async def push(self, user_id: str, reply: Reply) -> str:
+        """Only inside the free window; outside it the worker holds the notification for the next message.
+        (Zalo's paid template messages, which could go at any time, are not used: docs/channels.md.)"""
+        if not self.window.is_open(user_id):
+            return "held"
+        return await super().push(user_id, reply)
 
     async def stop(self) -> None:
         await self.api.close()

@@ -56,3 +56,10 @@ def received_date(code: str) -> dt.date:
 def code_ref(code: str) -> str:
     """A short, non-reversible reference to a code, for logs (never log the code itself)."""
     return "dossier#" + hashlib.sha256(("dossier-log:" + code).encode()).hexdigest()[:10]
+
+
+def masked_code(code: str) -> str:
+    """A code as notifications and lists show it: the receiving unit and the last two digits only
+    (000.00.53.H26-******-**12): the citizen recognises it; a screen passer-by cannot look it up."""
+    unit, _, rest = code.partition("-")
+    return f"{unit}-******-**{rest[-2:]}"

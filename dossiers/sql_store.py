@@ -9,8 +9,9 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from appdb.tables import DossierRow, StatusChangeRow, utc
+from appdb.tables import DossierRow, OutboxRow, StatusChangeRow, SubscriptionRow, utc
 from dossiers import DossierError, DossierUnavailable
+from dossiers.changes import change_kind, snapshot
 from dossiers.checks import ID_NUMBER, PHONE, digest, matches, new_salt
 from dossiers.model import Applicant, Dossier, DossierUpdate, Status, StatusChange
 
@@ -67,7 +68,8 @@ class SqlDossierStore:
 
     # --- writing (import, demo set) ---------------------------------------------------------
     def upsert(self, updates: Iterable[DossierUpdate]) -> UpsertResult:
-        """Create or update dossiers by code, in one transaction; re-running the same updates changes nothing."""
+        """Create or update dossiers by code, in one transaction; re-running the same updates changes nothing.
+        A change a follower is told about (notifications/) goes into the outbox in the same transaction."""
         unique = list({u.dossier.code: u for u in updates}.values())
         created = updated = 0
         now = dt.datetime.now(dt.timezone.utc)
@@ -75,7 +77,8 @@ class SqlDossierStore:
             for start in range(0, len(unique), CHUNK):
                 chunk = unique[start:start + CHUNK]
                 existing, last_status = self._current(session, [u.dossier.code for u in chunk])
-                new_rows, history, replaced = [], [], []
+                followed = self._followed(session, list(existing))
+                new_rows, history, replaced, outbox = [], [], [], []
                 for item in chunk:
                     code, row = item.dossier.code, existing.get(item.dossier.code)
                     values = self._values(item, row, now)
@@ -85,6 +88,12 @@ class SqlDossierStore:
                         new_rows.append(values)
                         created += 1
                     else:
+                        if code in followed:
+                            after = snapshot(values.get)
+                            kind = change_kind(snapshot(lambda name: getattr(row, name)), after)
+                            if kind:
+                                outbox.append({"dossier_code": code, "kind": kind, "snapshot": after,
+                                               "created_at": now})
                         session.execute(update(DossierRow).where(DossierRow.code == code).values(**values))
                         updated += 1
                     if item.replace_history:
@@ -98,7 +107,17 @@ class SqlDossierStore:
                     session.execute(delete(StatusChangeRow).where(StatusChangeRow.dossier_code.in_(replaced)))
                 if history:
                     session.execute(insert(StatusChangeRow), history)
+                if outbox:
+                    session.execute(insert(OutboxRow), outbox)
         return UpsertResult(created, updated)
+
+    @staticmethod
+    def _followed(session: Session, codes: Sequence[str]) -> set[str]:
+        """The codes among these that someone follows (only their changes go into the outbox)."""
+        if not codes:
+            return set()
+        return set(session.scalars(select(SubscriptionRow.dossier_code).distinct().where(
+            SubscriptionRow.dossier_code.in_(codes), SubscriptionRow.cancelled_at.is_(None))))
 
     def _current(self, session: Session, codes: Sequence[str]) -> tuple[dict[str, DossierRow], dict[str, str]]:
         """The stored rows among these codes, and each one's latest status in the history."""

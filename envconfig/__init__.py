@@ -2,8 +2,8 @@
 
 Standard library only at import time (both Python environments and the `make run` supervisor
 use it). Each package owns its settings and their defaults, once: knowledge_base.settings,
-dossiers.settings, appdb.settings (pydantic-settings, through envconfig.typed), channels.settings
-(a dataclass: the Rasa environment pins pydantic 1). Every variable is listed in .env.example
+dossiers.settings, appdb.settings, notifications.settings (pydantic-settings, through
+envconfig.typed), channels.settings (a dataclass: the Rasa environment pins pydantic 1). Every variable is listed in .env.example
 (tests/test_settings.py checks it both ways).
 """
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""`make run`: build what changed, start both servers, print the web chat address; Ctrl-C stops all.
+"""`make run`: build what changed, start both servers and the notification worker, print the web chat
+address; Ctrl-C stops all.
 
 Stopping: the first Ctrl-C (SIGINT), TERM or HUP ends the wait and stops the servers
 (Stack.stop: TERM, then KILL after the grace period); more of them while it stops (a second
@@ -74,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nThe assistant is running.\n  Web chat:  http://localhost:{stack.env['RASA_PORT']}/webhooks/web/chat"
               f"\n  REST API:  {stack.rasa_url}/webhooks/rest/webhook"
               f"\n  Staff workspace: http://localhost:{stack.env['WORKSPACE_PORT']}/  (first administrator: "
-              f".venv-actions/bin/python -m workspace create-user NAME --role admin)\nPress Ctrl-C to stop.", flush=True)
+              f".venv-actions/bin/python -m workspace create-user NAME --role admin)"
+              "\n  Notifications of dossier changes: worker running (python -m notifications summary)"
+              "\nPress Ctrl-C to stop.", flush=True)
         return stack.wait()
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)

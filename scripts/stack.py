@@ -54,7 +54,7 @@ def settings_env(var_dir: Path, overrides: dict[str, str] | None = None) -> dict
     return env
 
 
-SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY", "WORKSPACE_SECRET",
+SECRETS = ("ACTIONS_TOKEN", "DOSSIER_HASH_KEY", "WEB_SESSION_SECRET", "PSEUDONYM_KEY", "NOTIFY_TOKEN", "WORKSPACE_SECRET",
            "RASA_API_TOKEN")   # made when unset
 
 
@@ -269,7 +269,8 @@ def _exit_status(process: subprocess.Popen) -> int | None:
 
 @dataclass
 class Stack:
-    """The action server and the Rasa server, as child processes; with `workspace`, the staff workspace too."""
+    """The action server, the Rasa server and the notification worker, as child processes; with
+    `workspace`, the staff workspace too."""
 
     var_dir: Path
     models_dir: Path = ROOT / "models"
@@ -333,6 +334,11 @@ class Stack:
         if self.workspace:
             self._spawn("workspace", [str(ACTIONS_PYTHON), "-m", "workspace", "serve"])
         self.wait_ready(timeout, self.servers)
+        self.start_worker()
+
+    def start_worker(self) -> None:
+        """The notification worker (notifications/worker.py): it delivers through Rasa's channels."""
+        self._spawn("notifier", [str(ACTIONS_PYTHON), "-m", "notifications", "worker"])
 
     def start_actions(self) -> None:
         """The action server (again, after it stopped: Rasa keeps running meanwhile)."""

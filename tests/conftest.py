@@ -111,9 +111,26 @@ def app_db(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, full_index_dir):
-    """The real assistant, trained once and booted once per test session, on its own ports."""
+def platforms():
+    """Fake Telegram and Zalo OA APIs the session's stack sends to (tests/notifications/platforms.py)."""
+    from tests.notifications.platforms import FakePlatforms
+
+    fakes = FakePlatforms()
+    yield fakes
+    fakes.stop()
+
+
+# The notification worker of the session's stack: at any hour, quick to poll and retry.
+NOTIFY_TEST_ENV = {"NOTIFY_QUIET_HOURS": "off", "NOTIFY_POLL_SECONDS": "0.3", "NOTIFY_HELD_RECHECK_SECONDS": "0.5",
+                   "NOTIFY_RETRY_SECONDS": "0.2", "NOTIFY_DAILY_CAP": "50"}
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, full_index_dir, platforms):
+    """The real assistant, trained once and booted once per test session, on its own ports, with
+    Telegram and Zalo OA pointed at local fakes and the notification worker running."""
     from scripts.stack import Stack
+    from tests.notifications.platforms import channel_env
 
     var_dir = tmp_path_factory.mktemp("var")
     stack = Stack(
@@ -122,7 +139,9 @@ def stack(tmp_path_factory, full_index_dir):
         overrides={"RASA_PORT": os.environ.get("TEST_RASA_PORT", "15005"),
                    "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT", "15055"),
                    "KB_INDEX_DIR": str(full_index_dir),
-                   "DATABASE_URL": f"sqlite:///{var_dir / 'app.db'}"},   # the tests read its rows
+                   # the tests read its rows; TEST_STACK_DATABASE_URL: another database (an empty one)
+                   "DATABASE_URL": os.environ.get("TEST_STACK_DATABASE_URL") or f"sqlite:///{var_dir / 'app.db'}",
+                   **channel_env(platforms), **NOTIFY_TEST_ENV},
     )
     stack.start()
     yield stack

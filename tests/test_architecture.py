@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "knowledge_base": {"envconfig"},
     "appdb": {"envconfig", "privacy", "knowledge_base.text"},
     "dossiers": {"appdb", "envconfig", "privacy", "knowledge_base.text"},
-    "actions": {"knowledge_base", "dossiers", "appdb", "envconfig", "privacy"},
+    "notifications": {"appdb", "dossiers", "envconfig", "privacy"},
+    "actions": {"knowledge_base", "dossiers", "appdb", "notifications", "envconfig", "privacy"},
     "channels": {"privacy", "envconfig"},
     "bot": {"envconfig", "privacy"},
     "scripts": {"envconfig"},
@@ -69,5 +70,16 @@ def test_the_action_server_loads_no_staff_only_code():
     loaded = set(json.loads(result.stdout))
     assert "actions.procedures" in loaded and "dossiers.lookup" in loaded
     staff_only = {"alembic", "appdb.migrate", "appdb.reports", "dossiers.cli", "dossiers.importer", "dossiers.demo",
-                  "knowledge_base.cli", "knowledge_base.portal_import", "openpyxl"}
+                  "knowledge_base.cli", "knowledge_base.portal_import", "openpyxl", "notifications.cli",
+                  "notifications.worker"}
     assert not loaded & staff_only
+
+
+def test_make_test_runs_every_test_directory():
+    """scripts/test.sh names the test directories of each part: a new one must be added there."""
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    named = set(script.split())
+    missing = [f"tests/{d.name}" for d in sorted((ROOT / "tests").iterdir())
+               if d.is_dir() and any(d.glob("test_*.py"))
+               and f"tests/{d.name}" not in named and not any(n.startswith(f"tests/{d.name}/") for n in named)]
+    assert not missing, f"not run by make test (scripts/test.sh): {missing}"

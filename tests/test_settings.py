@@ -9,11 +9,12 @@ from appdb.settings import DatabaseSettings
 from dossiers.settings import DossierSettings
 from envconfig import ROOT, SettingsError, rasa_port
 from knowledge_base.settings import Settings as KnowledgeBaseSettings
+from notifications.settings import NotifySettings
 from workspace.settings import WorkspaceSettings
 
-TYPED = (KnowledgeBaseSettings, DossierSettings, DatabaseSettings, WorkspaceSettings)
-SOURCES = ("actions", "appdb", "bot", "channels", "dossiers", "envconfig", "knowledge_base", "privacy", "scripts",
-           "tests", "benchmarks", "workspace")
+TYPED = (KnowledgeBaseSettings, DossierSettings, DatabaseSettings, NotifySettings, WorkspaceSettings)
+SOURCES = ("actions", "appdb", "bot", "channels", "dossiers", "envconfig", "knowledge_base", "notifications", "privacy",
+           "scripts", "tests", "benchmarks", "workspace")
 READ_BY_LIBRARIES = {"OMP_WAIT_POLICY"}      # set by the stack for OpenMP, not read by our code
 STDLIB_READ = re.compile(r"""\b(?:getenv|get|port|retention_days|positive_int|environ\.get)\(\s*["']([A-Z][A-Z0-9_]{2,})["']""")
 
@@ -43,6 +44,8 @@ def test_every_setting_read_is_listed_in_env_example_and_every_listed_one_is_rea
     (DossierSettings, "DOSSIER_MAX_FAILURES", "five", "a valid integer"),
     (DossierSettings, "DOSSIER_BACKEND", "http", "DOSSIER_API_URL='' is not valid: expected the one-stop-shop"),
     (WorkspaceSettings, "WORKSPACE_SECRET", "short", "a secret of at least 32 characters"),
+    (NotifySettings, "NOTIFY_QUIET_HOURS", "9pm-7am", "'off' or Vietnam hours like 21:00-07:00"),
+    (NotifySettings, "NOTIFY_DAILY_CAP", "0", "greater than or equal to 1"),
 ])
 def test_a_bad_value_names_the_variable_and_what_it_accepts(monkeypatch, settings, variable, value, accepted):
     monkeypatch.setenv(variable, value)

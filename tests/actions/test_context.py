@@ -2,7 +2,7 @@
 import pytest
 
 from actions import knowledge
-from actions.context import About, Confirm, Nothing, follow_up, read
+from actions.context import About, AboutFaq, Confirm, Nothing, follow_up, read
 
 
 @pytest.mark.parametrize("message, detail", [
@@ -57,3 +57,8 @@ def test_weak_evidence_of_another_procedure_is_confirmed(monkeypatch):
     monkeypatch.setattr(context, "SWITCH_AT", 10.0)      # no match is strong enough to switch unasked
     outcome = follow_up(kb(), "ht-khai-sinh", "lệ phí làm hộ chiếu phổ thông")
     assert isinstance(outcome, Confirm) and outcome.proposed.id == "hc-ho-chieu"
+
+
+def test_a_detail_question_about_what_an_faq_answers_gets_that_answer():
+    outcome = follow_up(kb(), "ht-khai-sinh", "bộ phận một cửa làm việc giờ nào thế")
+    assert isinstance(outcome, AboutFaq) and outcome.record.id == "faq-gio-lam-viec"

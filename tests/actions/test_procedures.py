@@ -96,3 +96,11 @@ def test_a_message_that_is_a_record_s_very_name_is_about_that_record():
     record = make_procedure("2.001019", "Chứng thực di chúc", ("chứng thực di chúc tại UBND xã",))
     assert names_exactly(record, "chứng thực di chúc") and names_exactly(record, "thủ tục chứng thuc di chuc")
     assert not names_exactly(record, "lập di chúc")
+
+
+def test_a_procedure_question_asking_one_detail_gets_that_detail_of_the_record_it_names(domain):
+    messages, events = run(ActionAnswerProcedure(), domain, text="thế hộ chiếu phổ thông lệ phí bao nhiêu",
+                           intent="ask_procedure", slots={"procedure_id": "ht-khai-sinh"})
+    assert [m["response"] for m in messages] == ["utter_procedure_fee"]
+    assert messages[0]["name"] == "Cấp hộ chiếu phổ thông"
+    assert {"event": "slot", "timestamp": None, "name": "procedure_id", "value": "hc-ho-chieu"} in events

@@ -55,3 +55,21 @@ def DOMAIN():
         for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
             _domain["responses"].update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses", {}))
     return _domain
+
+
+def test_a_question_taken_for_off_topic_is_answered_when_the_knowledge_base_knows_it(domain):
+    messages, _ = run(ActionReplySmallTalk(), domain, text="em sắp đi làm ở Nhật, cần làm hộ chiếu phổ thông ở đâu ạ",
+                      intent="out_of_scope")
+    assert responses(messages)[0] in ("utter_procedure_where", "utter_procedure_summary")
+    assert messages[0]["name"] == "Cấp hộ chiếu phổ thông"
+
+
+def test_an_off_topic_message_is_declined(domain):
+    messages, _ = run(ActionReplySmallTalk(), domain, text="hôm nay trời mưa to quá", intent="out_of_scope")
+    assert responses(messages) == ["utter_out_of_scope"]
+
+
+def test_an_off_topic_price_question_is_not_taken_for_a_fee_question(domain):
+    messages, _ = run(ActionReplySmallTalk(), domain, text="giá vàng hôm nay bao nhiêu", intent="out_of_scope",
+                      slots={"procedure_id": "ht-ket-hon"})
+    assert responses(messages) == ["utter_out_of_scope"]

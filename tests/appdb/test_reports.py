@@ -50,7 +50,7 @@ def test_purge_deletes_exactly_what_is_past_its_period_and_reports_it(installed,
         ])
     purged = purge(installed, tracker, now)
     assert purged.__dict__ == {"conversations": 1, "unanswered_questions": 1, "handoff_requests": 1,
-                               "feedback_texts": 1}
+                               "feedback_texts": 1, "notifications": 0}
     with sqlite3.connect(tracker) as connection:
         assert sorted(r[0] for r in connection.execute("SELECT sender_id FROM conversations")) == ["edge", "new"]
     with Session(installed) as session:

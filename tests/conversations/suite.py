@@ -49,9 +49,13 @@ KINDS = {
     "utter_technical_problem": "technical_problem", "utter_record_says": "record_says",
     "utter_record_does_not_say": "record_silent", "utter_ask_rating": "rating",
     "utter_related_procedures": "related", "utter_detail_buttons": "detail_buttons",
+    "utter_procedure_comparison": "comparison", "utter_comparison_same_procedure": "comparison",
+    "utter_ask_compare_with": "ask_compare",
 }
-PROCEDURE_KINDS = frozenset({"answer", "documents", "fee", "duration", "where", "steps", "online", "cases"})
+PROCEDURE_KINDS = frozenset({"answer", "documents", "fee", "duration", "where", "steps", "online", "cases",
+                             "comparison"})
 SMALL_TALK = frozenset({"goodbye", "welcome", "affirm_ack", "deny_ack", "greet"})
+SCREEN_SIZED = frozenset({"utter_procedure_summary", "utter_procedure_comparison"})   # ≤ SUMMARY_LIMIT
 NOTES = ("📘 Nguồn:", "✅ Thông tin đã được", "⚠️ Thông tin chưa được")
 
 
@@ -229,8 +233,8 @@ def phone_problems(reply: Reply, notes_seen: Counter) -> list[str]:
     problems = []
     for message, response in zip(reply.messages, _aligned(reply)):
         text = message.get("text", "")
-        if response == "utter_procedure_summary" and len(text) > SUMMARY_LIMIT:
-            problems.append(f"summary of {len(text)} characters")
+        if response in SCREEN_SIZED and len(text) > SUMMARY_LIMIT:
+            problems.append(f"{KINDS[response]} of {len(text)} characters")
         for button in message.get("buttons", []):
             if len(button.get("title", "")) > BUTTON_LIMIT:
                 problems.append(f"button title of {len(button['title'])} characters")

@@ -15,7 +15,7 @@ def test_the_suite_covers_every_class_with_a_held_out_fifth():
     scenarios = load_scenarios()
     assert len(scenarios) >= 150
     assert {s.group for s in scenarios} >= {"follow_ups", "small_talk", "wordings", "dead_ends", "phone",
-                                            "feedback", "stories", "yes_no"}
+                                            "feedback", "stories", "yes_no", "comparisons", "referrals"}
     held_out = sum(s.held_out for s in scenarios) / len(scenarios)
     assert 0.18 <= held_out <= 0.25
 

@@ -112,7 +112,7 @@ def test_the_pages_forbid_framing_and_foreign_scripts(stack):
 
 
 def test_the_embedded_secrets_exist_with_mode_600(stack):
-    for name in ("actions_token", "dossier_hash_key", "web_session_secret", "pseudonym_key"):
+    for name in ("actions_token", "dossier_hash_key", "web_session_secret", "pseudonym_key", "notify_token"):
         path = stack.var_dir / "secrets" / name
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and len(path.read_text().strip()) >= 32
         assert stack.env[name.upper()] == path.read_text().strip()
