@@ -117,9 +117,10 @@ class ActionAnswerProcedure(Action):
             if reading.detail and not reading.names_something and current:
                 # "thế còn phí thì sao": a detail of the procedure in context, whatever NLU said
                 return answer_follow_up(dispatcher, domain, tracker, reading.detail)
-            if reading.detail:
-                # "thế tạm trú cần giấy tờ gì": the detail asked of the record it clearly names, as
-                # when NLU reads it as a detail question; anything less clear is searched below
+            if reading.detail and (current or tracker.get_slot("compared_procedures")):
+                # mid-conversation, "thế tạm trú cần giấy tờ gì" asks the detail of the record it
+                # clearly names (a first question gets the summary, which holds the key facts);
+                # anything less clear is searched below
                 outcome = follow_up(kb, current, text)
                 if isinstance(outcome, About):
                     return answer_detail(dispatcher, domain, tracker, outcome.record, reading.detail)
