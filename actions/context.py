@@ -75,6 +75,12 @@ def read(text: str) -> Reading:
     return Reading(detail, " ".join(w for _, w in topic), named)
 
 
+def says_small_talk(text: str) -> bool:
+    """The message has a greeting, thanks, goodbye or yes in it ("ok cảm ơn nhé")."""
+    words = " " + " ".join(f for f, _ in tokens(text)) + " "
+    return any(f" {phrase} " in words for phrase in SMALL_TALK)
+
+
 def _short_form(word: str) -> bool:
     """A chat short form the abbreviation table expands ("cccd", "gplx", "lltp")."""
     return bool(load_vocabulary().abbreviations.get((word,)))

@@ -17,10 +17,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.comparison import answer_comparison
-from actions.context import read
+from actions.context import read, says_small_talk
 from actions.knowledge import knowledge_base
-from actions.procedures import (answer_detail, answer_follow_up, answer_question, answer_record, answer_yes_no,
-                                search_question)
+from actions.procedures import (answer_detail, answer_follow_up, answer_question, answer_record, answer_result,
+                                answer_yes_no, search_question)
 from actions.yes_no import is_yes_no
 from knowledge_base import KnowledgeBaseError
 from knowledge_base.schema import Procedure
@@ -72,6 +72,10 @@ def answer_as_question(dispatcher: CollectingDispatcher, domain: dict[str, Any],
         result = knowledge_base().search(text)
         if result.decision == "answer":
             return answer_record(dispatcher, domain, result.hits[0].record, tracker)
+        if not says_small_talk(text):
+            # no greeting, thanks or goodbye in it, but words that name something ("dang ky ket
+            # hom"): a question the knowledge base is unsure of, answered as such
+            return answer_result(dispatcher, domain, tracker, search_question(knowledge_base(), text))
     return None
 
 

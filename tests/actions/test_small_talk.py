@@ -73,3 +73,14 @@ def test_an_off_topic_price_question_is_not_taken_for_a_fee_question(domain):
     messages, _ = run(ActionReplySmallTalk(), domain, text="giá vàng hôm nay bao nhiêu", intent="out_of_scope",
                       slots={"procedure_id": "ht-ket-hon"})
     assert responses(messages) == ["utter_out_of_scope"]
+
+
+def test_a_message_taken_for_a_goodbye_without_one_in_it_is_searched_as_a_question(domain):
+    messages, _ = run(ActionReplySmallTalk(), domain, text="dang ky ket hom", intent="goodbye")
+    assert responses(messages)[0] in ("utter_did_you_mean", "utter_procedure_not_found", "utter_procedure_summary")
+
+
+def test_a_goodbye_that_names_a_procedure_is_still_a_goodbye(domain):
+    messages, _ = run(ActionReplySmallTalk(), domain, text="cảm ơn, để mai tôi hỏi tiếp về khai sinh sau nhé",
+                      intent="goodbye")
+    assert responses(messages) == ["utter_goodbye"]

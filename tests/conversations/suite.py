@@ -55,7 +55,7 @@ KINDS = {
 PROCEDURE_KINDS = frozenset({"answer", "documents", "fee", "duration", "where", "steps", "online", "cases",
                              "comparison"})
 SMALL_TALK = frozenset({"goodbye", "welcome", "affirm_ack", "deny_ack", "greet"})
-SCREEN_SIZED = frozenset({"utter_procedure_summary", "utter_procedure_comparison"})   # ≤ SUMMARY_LIMIT
+SCREEN_SIZED = {"utter_procedure_summary": "summary", "utter_procedure_comparison": "comparison"}   # ≤ SUMMARY_LIMIT
 NOTES = ("📘 Nguồn:", "✅ Thông tin đã được", "⚠️ Thông tin chưa được")
 
 
@@ -234,7 +234,7 @@ def phone_problems(reply: Reply, notes_seen: Counter) -> list[str]:
     for message, response in zip(reply.messages, _aligned(reply)):
         text = message.get("text", "")
         if response in SCREEN_SIZED and len(text) > SUMMARY_LIMIT:
-            problems.append(f"{KINDS[response]} of {len(text)} characters")
+            problems.append(f"{SCREEN_SIZED[response]} of {len(text)} characters")
         for button in message.get("buttons", []):
             if len(button.get("title", "")) > BUTTON_LIMIT:
                 problems.append(f"button title of {len(button['title'])} characters")

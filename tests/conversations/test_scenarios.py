@@ -6,9 +6,9 @@ import pytest
 
 from tests.conversations.suite import Names, TrackerFile, load_scenarios, play, report, shares
 
-TUNED_FULLY_RIGHT = 0.90     # share of tuned scenarios fully right, at least (measured 0.986)
-TUNED_FAILED = 0.03          # share of tuned scenarios failed, at most (measured 0.007)
-HELD_OUT_FULLY_RIGHT = 0.75  # a floor for the held-out part, which is never tuned on (measured 0.886)
+TUNED_FULLY_RIGHT = 0.90     # share of tuned scenarios fully right, at least (measured 0.987)
+TUNED_FAILED = 0.03          # share of tuned scenarios failed, at most (measured 0.006)
+HELD_OUT_FULLY_RIGHT = 0.75  # a floor for the held-out part, which is never tuned on (measured 0.925)
 
 
 def test_the_suite_covers_every_class_with_a_held_out_fifth():

@@ -36,6 +36,8 @@ def test_phone_size_is_checked():
                  ("utter_procedure_summary",), "1.001193")
     problems = check(Turn(say="q"), long).problems
     assert any("summary" in p for p in problems) and any("button" in p for p in problems)
+    side_by_side = Reply(({"text": "⚖️ " + "x" * 700},), ("utter_procedure_comparison",), None)
+    assert any("comparison of" in p for p in check(Turn(say="q"), side_by_side).problems)
 
 
 def test_a_repeated_provenance_note_is_caught():
