@@ -19,13 +19,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -38,6 +37,7 @@ from notifications.outbox import Outbox  # noqa: E402
 from notifications.settings import NotifySettings  # noqa: E402
 from notifications.transport import ChannelTransport  # noqa: E402
 from notifications.worker import Worker, utc_now  # noqa: E402
+from benchmarks.scratch_schema import scratch_schema  # noqa: E402
 from tests.dossiers.conftest import HASH_KEY, make_update  # noqa: E402
 
 TOKEN = secrets.token_urlsafe(32)
@@ -131,19 +131,10 @@ def main() -> int:
         measure("SQLite", engine, args.dossiers, args.per_dossier, args.concurrency)
         engine.dispose()
     if not args.skip_postgres:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(args.postgres_url)
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        try:
-            url = make_url(args.postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-            engine = make_engine(url.render_as_string(hide_password=False))
+        with scratch_schema(args.postgres_url) as url:
+            engine = make_engine(url)
             measure("PostgreSQL", engine, args.dossiers, args.per_dossier, args.concurrency)
             engine.dispose()
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
     return 0
 
 

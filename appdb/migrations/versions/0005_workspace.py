@@ -2,7 +2,7 @@
 decisions, options; hand-offs gain their conversation and claim; unanswered questions handled
 
 Revision ID: 0005
-Revises: 0003 (re-chained onto 0004 at merge)
+Revises: 0004
 Create Date: 2026-12-04
 """
 from __future__ import annotations
