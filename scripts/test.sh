@@ -4,9 +4,10 @@
 #   .venv-rasa    (3.10): tests/bot (Rasa data, NLU), tests/channels (our connectors), tests/scripts (Rasa patches)
 #                         -- its servers on TEST_RASA_PORT+1 / TEST_ACTIONS_PORT+1; output shown at the end
 #   .venv-actions (3.11): the architecture and settings checks, tests/privacy, tests/knowledge_base, tests/appdb,
-#                         tests/dossiers, tests/notifications, tests/actions, tests/conversations (real servers),
+#                         tests/dossiers, tests/actions, tests/notifications, tests/conversations (real servers),
 #                         tests/web (browser), tests/workspace (the staff workspace on TEST_WORKSPACE_PORT and + 1,
 #                         its stack on the Rasa/actions ports + 2), tests/scripts (`make run`)
+# The offline tests come first in each part: they run while the model trains.
 # Fails if either part fails or runs no test (pytest exit code 5). Ends with where the time went.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,7 @@ TEST_RASA_PORT=$((rasa_port + 1)) TEST_ACTIONS_PORT=$((actions_port + 1)) \
 rasa_part=$!
 TEST_RASA_PORT=$rasa_port TEST_ACTIONS_PORT=$actions_port \
   part actions .venv-actions/bin/python tests/test_architecture.py tests/test_settings.py tests/privacy tests/knowledge_base \
-    tests/appdb tests/dossiers tests/notifications tests/actions tests/conversations tests/web tests/workspace \
+    tests/appdb tests/dossiers tests/actions tests/notifications tests/conversations tests/web tests/workspace \
     tests/scripts/test_stack.py "$@"
 actions_status=$?
 wait $rasa_part
