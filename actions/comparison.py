@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.buttons import record_buttons
 from actions.context import NAMED_AT, Searcher, read
 from actions.procedure_text import SUMMARY_LIMIT, ProcedureText, short_name, shorten
 from actions.responses import phrase
@@ -51,8 +52,8 @@ def parse(text: str) -> Comparison | None:
     found = [m for m in MARKERS if f" {m} " in joined]
     comparative = next((d for p, d in COMPARATIVES.items() if f" {p} " in joined), None)
     cut = [False] * len(words)
-    for phrase in sorted([*found, *COMPARATIVES], key=lambda p: -len(p.split())):
-        _mark(words, cut, phrase.split())
+    for marker in sorted([*found, *COMPARATIVES], key=lambda p: -len(p.split())):
+        _mark(words, cut, marker.split())
     strong = any(m not in WEAK for m in found)
     sides = tuple(s for s in (read(seg).topic for seg in _segments(words, typed, cut)) if s)
     if not (strong or comparative or (found and len(sides) >= 2)):
@@ -156,19 +157,18 @@ KEY_FACTS = ("ask_duration", "ask_fee", "ask_where")
 # Ever smaller comparisons, tried in turn until one fits a phone screen: (name characters, value
 # characters, channel lines of a value (0: how many channels, under the record's button), the level).
 SIZES = ((80, 70, 2, True), (60, 50, 1, True), (45, 40, 0, True), (40, 35, 0, False))
-BUTTON_TITLE = 40
 
 
 def render(dispatcher: CollectingDispatcher, domain: dict[str, Any], first: Procedure, second: Procedure,
            detail: str | None) -> None:
-    buttons = [{"title": short_name(p.name, BUTTON_TITLE), "payload": '/choose_procedure{"procedure_id":"%s"}' % p.id}
-               for p in (first, second)]
+    buttons = record_buttons([first, second])
     if first.id == second.id:
         dispatcher.utter_message(response="utter_comparison_same_procedure", name=first.name, buttons=buttons[:1])
         return
     asked = [detail] if detail in ROWS else list(KEY_FACTS)
+    text = ProcedureText(domain)
     for size in SIZES:
-        rows = side_by_side(ProcedureText(domain), domain, (first, second), asked, *size)
+        rows = side_by_side(text, domain, (first, second), asked, *size)
         if len(phrase(domain, "utter_procedure_comparison", rows=rows)) <= SUMMARY_LIMIT:
             break
     dispatcher.utter_message(response="utter_procedure_comparison", rows=rows, buttons=buttons)

@@ -1,7 +1,6 @@
 """Answering procedure questions from the knowledge base, with follow-ups on the same procedure."""
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
 from typing import Any
@@ -12,8 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.buttons import BUTTON_TITLE, record_buttons, with_entities
 from actions.comparison import answer_comparison
-from actions.context import About, AboutFaq, Candidates, Confirm, follow_up, read
+from actions.context import About, AboutFaq, Candidates, Confirm, FollowUp, follow_up, read
 from actions.courtesy import is_insult
 from actions.knowledge import knowledge_base
 from actions.procedure_text import ProcedureText, short_name, shorten
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 3
 RELATED = 3          # related procedures offered as buttons under an answer
-BUTTON_TITLE = 40    # characters: what a phone shows on one button
 # Follow-up intent -> (response, the ProcedureText method that fills its main field).
 DETAILS = {
     "ask_documents": ("utter_procedure_documents", "documents"),
@@ -40,19 +39,11 @@ DETAILS = {
 }
 
 
-def choose_payload(record_id: str) -> str:
-    return '/choose_procedure{"procedure_id":"%s"}' % record_id
-
-
 def detail_buttons(domain: dict[str, Any], record_id: str) -> list[dict[str, str]]:
     """The detail buttons of the domain, each carrying the record it belongs to: pressed
     under an earlier answer, it answers for that record, not for whatever is current."""
     return [{"title": b["title"], "payload": with_entities(b["payload"], procedure_id=record_id)}
             for b in domain["responses"]["utter_detail_buttons"][0]["buttons"]]
-
-
-def with_entities(intent_payload: str, **entities: str) -> str:
-    return intent_payload + json.dumps(entities, ensure_ascii=False, separators=(",", ":"))
 
 
 def answer_record(dispatcher: CollectingDispatcher, domain: dict[str, Any], record: Record,
@@ -80,11 +71,6 @@ def noted_records(tracker: Tracker | None) -> list[str]:
 
 def note_given(noted: list[str], record_id: str) -> list[dict]:
     return [] if record_id in noted else [SlotSet("noted_records", [*noted, record_id])]
-
-
-def record_buttons(records: list[Record]) -> list[dict[str, str]]:
-    return [{"title": short_name(record.title, BUTTON_TITLE), "payload": choose_payload(record.id)}
-            for record in records]
 
 
 def offer_candidates(dispatcher: CollectingDispatcher, result: SearchResult) -> None:
@@ -121,11 +107,9 @@ class ActionAnswerProcedure(Action):
                 # mid-conversation, "thế tạm trú cần giấy tờ gì" asks the detail of the record it
                 # clearly names (a first question gets the summary, which holds the key facts);
                 # anything less clear is searched below
-                outcome = follow_up(kb, current, text)
-                if isinstance(outcome, About):
-                    return answer_detail(dispatcher, domain, tracker, outcome.record, reading.detail)
-                if isinstance(outcome, AboutFaq):
-                    return answer_record(dispatcher, domain, outcome.record, tracker)
+                events = answer_named(dispatcher, domain, tracker, follow_up(kb, current, text), reading.detail)
+                if events is not None:
+                    return events
             record = kb.get(current) if current else None
             if isinstance(record, Procedure) and reading.detail is None and is_yes_no(text):
                 # "có cần chủ hộ đồng ý không" mid-conversation: about the procedure in context
@@ -248,10 +232,9 @@ def answer_follow_up(dispatcher: CollectingDispatcher, domain: dict[str, Any], t
         log.exception("knowledge base unavailable")
         dispatcher.utter_message(response="utter_technical_problem")
         return []
-    if isinstance(outcome, About):
-        return answer_detail(dispatcher, domain, tracker, outcome.record, intent)
-    if isinstance(outcome, AboutFaq):
-        return answer_record(dispatcher, domain, outcome.record, tracker)
+    events = answer_named(dispatcher, domain, tracker, outcome, intent)
+    if events is not None:
+        return events
     if isinstance(outcome, Confirm):
         confirm_switch(dispatcher, outcome, intent)
         return []
@@ -260,6 +243,17 @@ def answer_follow_up(dispatcher: CollectingDispatcher, domain: dict[str, Any], t
         return []
     dispatcher.utter_message(response="utter_ask_which_procedure")
     return []
+
+
+def answer_named(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker, outcome: FollowUp,
+                 intent: str) -> list[dict] | None:
+    """The answer when a follow-up is clearly about one record: its detail, or the catalog answer
+    that covers it; None when the follow-up is less clear (to confirm, choose or ask)."""
+    if isinstance(outcome, About):
+        return answer_detail(dispatcher, domain, tracker, outcome.record, intent)
+    if isinstance(outcome, AboutFaq):
+        return answer_record(dispatcher, domain, outcome.record, tracker)
+    return None
 
 
 def answer_detail(dispatcher: CollectingDispatcher, domain: dict[str, Any], tracker: Tracker,
