@@ -26,6 +26,7 @@ from dossiers.checks import CHECK_LENGTH, mask_name
 from dossiers.codes import find_code, remove_codes
 from dossiers.lookup import Found, Locked, NotFound, dossier_lookup
 from dossiers.model import Dossier, Status, today
+from dossiers.wording import apology, status_text, vn_date
 from notifications import PUSH_CHANNELS
 from notifications.settings import NotifySettings
 from notifications.subscriptions import remember_offer
@@ -192,34 +193,26 @@ def minutes_until(until: dt.datetime, now: dt.datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
-def vn_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 class DossierReply:
     """The answer about a checked dossier, as (response, values) pairs: the summary, then any apology."""
 
     def __init__(self, domain: dict[str, Any]):
         self.domain = domain
 
-    def _or_unknown(self, value: str | None) -> str:
-        return value or phrase(self.domain, "utter_dossier_value_unknown")
+    def _say(self, response: str, **values: Any) -> str:
+        return phrase(self.domain, response, **values)
 
     def messages(self, dossier: Dossier, on: dt.date) -> list[tuple[str, dict[str, str]]]:
         summary = {
             "code": dossier.code, "procedure": dossier.procedure_name,
             "applicant": mask_name(dossier.applicant.name), "received": vn_date(dossier.received_on),
             "due": vn_date(dossier.due_on), "timing": self.timing(dossier, on), "unit": dossier.handling_unit,
-            "status": self.status(dossier),
+            "status": status_text(self._say, dossier.status, dossier.status_note, dossier.missing_documents,
+                                  dossier.supplement_place, dossier.collection_method, dossier.collection_place),
         }
         messages = [("utter_dossier_summary", summary)]
         if dossier.is_overdue(on):
-            if dossier.apology_letter or dossier.new_due_on:
-                messages.append(("utter_dossier_apology", {
-                    "letter": self._or_unknown(dossier.apology_letter),
-                    "new_due": vn_date(dossier.new_due_on) if dossier.new_due_on else self._or_unknown(None)}))
-            else:
-                messages.append(("utter_dossier_apology_pending", {"unit": dossier.handling_unit}))
+            messages.append(apology(self._say, dossier.apology_letter, dossier.new_due_on, dossier.handling_unit))
         return messages
 
     def timing(self, dossier: Dossier, on: dt.date) -> str:
@@ -227,17 +220,7 @@ class DossierReply:
             return ""
         days = dossier.days_to_due(on)
         if days > 0:
-            return phrase(self.domain, "utter_dossier_days_left", days=days)
+            return self._say("utter_dossier_days_left", days=days)
         if days == 0:
-            return phrase(self.domain, "utter_dossier_due_today")
-        return phrase(self.domain, "utter_dossier_days_late", days=-days)
-
-    def status(self, dossier: Dossier) -> str:
-        values = {"note": self._or_unknown(dossier.status_note)}
-        if dossier.status is Status.SUPPLEMENT_REQUESTED:
-            values = {"documents": "\n".join(f"  – {d}" for d in dossier.missing_documents) or self._or_unknown(None),
-                      "place": self._or_unknown(dossier.supplement_place)}
-        elif dossier.status is Status.PROCESSED:
-            values = {"method": self._or_unknown(dossier.collection_method),
-                      "place": self._or_unknown(dossier.collection_place)}
-        return phrase(self.domain, f"utter_dossier_status_{dossier.status.value}", **values)
+            return self._say("utter_dossier_due_today")
+        return self._say("utter_dossier_days_late", days=-days)

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from dossiers import wording
 from dossiers.codes import masked_code
 from dossiers.model import Status
 from envconfig import ROOT
@@ -29,19 +30,14 @@ def phrase(name: str, **values: Any) -> str:
     return _responses()[name].format(**values)
 
 
-def _date(value: str | None) -> str | None:
-    return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if value else None
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def status_text(snap: dict[str, Any]) -> str:
-    unknown = phrase("utter_dossier_value_unknown")
-    values = {"note": snap.get("status_note") or unknown,
-              "documents": "\n".join(f"  – {d}" for d in snap.get("missing_documents") or ()) or unknown,
-              "place": snap.get("supplement_place") or unknown,
-              "method": snap.get("collection_method") or unknown}
-    if snap["status"] == Status.PROCESSED.value:
-        values["place"] = snap.get("collection_place") or unknown
-    return phrase(f"utter_dossier_status_{snap['status']}", **values)
+    return wording.status_text(phrase, Status(snap["status"]), snap.get("status_note"),
+                               snap.get("missing_documents") or (), snap.get("supplement_place"),
+                               snap.get("collection_method"), snap.get("collection_place"))
 
 
 def late(snap: dict[str, Any], today: dt.date) -> bool:
@@ -53,12 +49,9 @@ def text(code: str, kind: str, snap: dict[str, Any], today: dt.date, final: bool
     parts = [phrase("utter_notification", code=masked_code(code), procedure=snap["procedure_name"],
                     label=phrase(f"utter_notification_label_{kind}"), status=status_text(snap))]
     if late(snap, today):
-        if snap.get("apology_letter") or snap.get("new_due_on"):
-            unknown = phrase("utter_dossier_value_unknown")
-            parts.append(phrase("utter_dossier_apology", letter=snap.get("apology_letter") or unknown,
-                                new_due=_date(snap.get("new_due_on")) or unknown))
-        else:
-            parts.append(phrase("utter_dossier_apology_pending", unit=snap["handling_unit"]))
+        response, values = wording.apology(phrase, snap.get("apology_letter"), _date(snap.get("new_due_on")),
+                                           snap["handling_unit"])
+        parts.append(phrase(response, **values))
     parts.append(phrase("utter_notification_final" if final else "utter_notification_how_to_stop"))
     return "\n\n".join(parts)
 
