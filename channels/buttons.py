@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sqlite3
-import threading
 import time
 from pathlib import Path
+
+from channels.state_db import StateTable
 
 
 def button_key(material: str) -> str:
@@ -21,17 +21,12 @@ def button_key(material: str) -> str:
     return base64.urlsafe_b64encode(digest[:9]).decode()          # 12 characters of [A-Za-z0-9_-]
 
 
-class ButtonStore:
+class ButtonStore(StateTable):
     def __init__(self, path: Path | None = None, max_rows: int = 50_000):
         """`path` None keeps the table in memory (tests)."""
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.max_rows = max_rows
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path) if path else ":memory:", timeout=5, check_same_thread=False,
-                                   isolation_level=None)
-        self._db.execute("CREATE TABLE IF NOT EXISTS buttons (key TEXT PRIMARY KEY, payload TEXT NOT NULL, "
+        super().__init__(path, "CREATE TABLE IF NOT EXISTS buttons (key TEXT PRIMARY KEY, payload TEXT NOT NULL, "
                          "used_at REAL NOT NULL)")
+        self.max_rows = max_rows
         self._writes = 0
 
     def remember(self, payload: str, *, scope: str = "", label: str | None = None) -> str:
