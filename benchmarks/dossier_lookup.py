@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
 import tempfile
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from appdb.engine import make_engine  # noqa: E402
 from appdb.migrate import upgrade  # noqa: E402
-from benchmarks.scratch_schema import scratch_schema  # noqa: E402
+from benchmarks.scratch_schema import add_postgres_arguments, scratch_schema  # noqa: E402
 from dossiers.checks import CheckDigits, masked  # noqa: E402
 from dossiers.lockout import Lockout  # noqa: E402
 from dossiers.lookup import DossierLookup  # noqa: E402
@@ -110,9 +109,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=2000)
-    parser.add_argument("--postgres-url", default=os.environ.get(
-        "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"))
-    parser.add_argument("--skip-postgres", action="store_true")
+    add_postgres_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         measure("SQLite (file)", f"sqlite:///{Path(folder) / 'bench.db'}", args.count, args.queries)

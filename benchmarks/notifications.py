@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import sys
 import tempfile
@@ -37,7 +36,7 @@ from notifications.outbox import Outbox  # noqa: E402
 from notifications.settings import NotifySettings  # noqa: E402
 from notifications.transport import ChannelTransport  # noqa: E402
 from notifications.worker import Worker, utc_now  # noqa: E402
-from benchmarks.scratch_schema import scratch_schema  # noqa: E402
+from benchmarks.scratch_schema import add_postgres_arguments, scratch_schema  # noqa: E402
 from tests.dossiers.conftest import HASH_KEY, make_update  # noqa: E402
 
 TOKEN = secrets.token_urlsafe(32)
@@ -122,9 +121,7 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=2000)
     parser.add_argument("--per-dossier", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--postgres-url", default=os.environ.get(
-        "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"))
-    parser.add_argument("--skip-postgres", action="store_true")
+    add_postgres_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/app.db")

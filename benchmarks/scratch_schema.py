@@ -1,6 +1,8 @@
 """A PostgreSQL schema of its own for one benchmark run, dropped afterwards."""
 from __future__ import annotations
 
+import argparse
+import os
 import uuid
 from contextlib import contextmanager
 from typing import Iterator
@@ -22,3 +24,10 @@ def scratch_schema(postgres_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def add_postgres_arguments(parser: argparse.ArgumentParser) -> None:
+    """--postgres-url (default TEST_POSTGRES_URL, else the local server's `test` database) and --skip-postgres."""
+    parser.add_argument("--postgres-url", default=os.environ.get(
+        "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--skip-postgres", action="store_true")

@@ -14,6 +14,18 @@ from typing import Any, Callable
 
 from channels.auth import zalo_mac
 
+
+def wait_until(condition: Callable[[], Any], what: str | Callable[[], str], timeout: float = 60) -> Any:
+    """The first truthy value of `condition`, polled every 0.1 s; an AssertionError saying `what`
+    (a text, or a function giving it at that moment) after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not after {timeout}s: {what() if callable(what) else what}")
+        time.sleep(0.1)
+    return value
+
+
 TELEGRAM_TOKEN = "987654321:NOTIFY-test-token_DoNotLog"
 TELEGRAM_SECRET = "notify-webhook-secret_0123"
 ZALO_APP_ID = "5291763606161179100"
@@ -56,15 +68,12 @@ class FakePlatforms:
             return [s for s in self.sent if s.to == user]
 
     def wait_for(self, user: str, where: Callable[[Sent], bool], count: int = 1, timeout: float = 60) -> list[Sent]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [s for s in self.to(user) if where(s)]
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{len(found)} of {count} matching messages to {user} after {timeout}s; "
-                                     f"sent: {[s.text[:60] for s in self.to(user)]}")
-            time.sleep(0.1)
+        def found() -> list[Sent] | None:
+            matching = [s for s in self.to(user) if where(s)]
+            return matching if len(matching) >= count else None
+
+        return wait_until(found, lambda: f"{count} matching messages to {user}; "
+                                         f"sent: {[s.text[:60] for s in self.to(user)]}", timeout)
 
     def _record(self, sent: Sent) -> None:
         with self.lock:

@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import closing
 
@@ -22,7 +21,7 @@ from appdb.engine import make_engine
 from appdb.tables import DeliveryRow
 from dossiers.model import today
 from tests.conftest import Conversation
-from tests.notifications.platforms import Sent, telegram_press, telegram_text, zalo_text
+from tests.notifications.platforms import Sent, telegram_press, telegram_text, wait_until, zalo_text
 
 UNIT = "000.00.53.H26"
 OFFER = "Báo cho tôi khi hồ sơ có thay đổi"
@@ -62,15 +61,6 @@ def deliveries(stack, conversation: str) -> list[DeliveryRow]:
                 DeliveryRow.conversation_id == conversation).order_by(DeliveryRow.id)).all()
     finally:
         engine.dispose()
-
-
-def wait_until(condition, what: str, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not after {timeout}s: {what}")
-        time.sleep(0.1)
-    return value
 
 
 def post(stack, channel: str, event: tuple[bytes, dict]) -> None:
